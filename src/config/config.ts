@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const storeUrl = (setting: string, schemes: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => schemes.some((scheme) => value.startsWith(scheme)), {
+      message: `${setting} must start with one of ${schemes.join(', ')}`,
+    })
+    .optional();
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  EVENT_STORE_URL: storeUrl('EVENT_STORE_URL', ['sqlite:', 'kurrentdb://', 'kurrentdb+discover://', 'esdb://', 'esdb+discover://']),
+  READ_STORE_URL: storeUrl('READ_STORE_URL', ['sqlite:', 'mongodb://', 'mongodb+srv://']),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  RUN_PROJECTIONS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  eventStoreUrl: string;
+  readStoreUrl: string;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  runProjections: boolean;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses settings from the environment; throws ConfigError with one line naming the bad setting. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const setting = String(issue?.path[0] ?? 'configuration');
+    const got = env[setting];
+    throw new ConfigError(
+      `Invalid setting ${setting}: ${issue?.message ?? 'invalid value'}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`,
+    );
+  }
+  const value = parsed.data;
+  const dataDir = path.resolve(value.DATA_DIR);
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    dataDir,
+    logLevel: value.LOG_LEVEL,
+    eventStoreUrl: value.EVENT_STORE_URL ?? `sqlite:${path.join(dataDir, 'events.sqlite')}`,
+    readStoreUrl: value.READ_STORE_URL ?? `sqlite:${path.join(dataDir, 'read.sqlite')}`,
+    sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
+    runProjections: value.RUN_PROJECTIONS,
+    shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+  };
+};

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { DependencyContainer } from 'tsyringe';
+import { TOKENS } from '../../container.js';
+
+const probe = async (check: () => Promise<void>): Promise<{ ok: boolean; error?: string }> => {
+  try {
+    await check();
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+};
+
+/** Liveness and readiness: both stores reachable, projections running, and how far behind they are. */
+export const healthRoutes =
+  (container: DependencyContainer): FastifyPluginAsync =>
+  async (app) => {
+    const eventStore = container.resolve(TOKENS.eventStore);
+    const readStore = container.resolve(TOKENS.readStore);
+    const engine = container.resolve(TOKENS.projectionEngine);
+
+    app.get('/health', async (_request, reply) => {
+      const [events, documents] = await Promise.all([probe(() => eventStore.ping()), probe(() => readStore.ping())]);
+      let projections: Awaited<ReturnType<typeof engine.statuses>> = [];
+      let projectionsError: string | undefined;
+      if (events.ok && documents.ok) {
+        try {
+          projections = await engine.statuses();
+        } catch (err) {
+          projectionsError = err instanceof Error ? err.message : String(err);
+        }
+      }
+      const healthy =
+        events.ok && documents.ok && projectionsError === undefined && projections.every((p) => p.state !== 'failed');
+      return reply.status(healthy ? 200 : 503).send({
+        status: healthy ? 'ok' : 'unavailable',
+        eventStore: { kind: eventStore.kind, ...events },
+        readStore: { kind: readStore.kind, ...documents },
+        projections,
+        ...(projectionsError === undefined ? {} : { projectionsError }),
+      });
+    });
+  };

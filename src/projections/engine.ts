@@ -1,0 +1,121 @@
+import type { EventStore } from '../stores/events/port.js';
+import type { ReadStore } from '../stores/documents/port.js';
+import type { Logger } from '../logger.js';
+import type { Projection } from './projection.js';
+import { checkpointIdOf } from './projection.js';
+import type { ProjectionRunner, RunnerState } from './runner.js';
+import { createProjectionRunner } from './runner.js';
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  state: RunnerState | 'remote';
+  checkpoint: string | null;
+  head: string;
+  /** head − checkpoint, in log positions (events on the embedded store). */
+  lag: string;
+  serving: boolean;
+  error?: string;
+}
+
+export interface ProjectionEngine {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  statuses(): Promise<ProjectionStatus[]>;
+  /**
+   * Read-your-writes: resolves true once every projection has applied the log up to `position`,
+   * false when `timeoutMs` passes first.
+   */
+  waitFor(position: bigint, timeoutMs?: number): Promise<boolean>;
+}
+
+export interface EngineOptions {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  projections: readonly Projection[];
+  logger: Logger;
+  /** False in query-only processes: projections run in a separate projector process. */
+  runProjections: boolean;
+  batchSize?: number;
+}
+
+const REMOTE_POLL_MS = 25;
+
+export const createProjectionEngine = (options: EngineOptions): ProjectionEngine => {
+  const { eventStore, readStore, projections, logger } = options;
+  const runners: ProjectionRunner[] = options.runProjections
+    ? projections.map((projection) =>
+        createProjectionRunner({
+          eventStore,
+          readStore,
+          projection,
+          logger: logger.child({ projection: checkpointIdOf(projection) }),
+          ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+        }),
+      )
+    : [];
+
+  const checkpoints = async (): Promise<Array<bigint | null>> =>
+    options.runProjections
+      ? runners.map((runner) => runner.status().checkpoint)
+      : Promise.all(projections.map((projection) => readStore.getCheckpoint(checkpointIdOf(projection))));
+
+  const reached = (values: ReadonlyArray<bigint | null>, position: bigint): boolean =>
+    values.every((value) => (value ?? 0n) >= position);
+
+  const waitLocally = (position: bigint, timeoutMs: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const unsubscribes: Array<() => void> = [];
+      const finish = (result: boolean): void => {
+        clearTimeout(timer);
+        for (const unsubscribe of unsubscribes) unsubscribe();
+        resolve(result);
+      };
+      const check = (): void => {
+        if (reached(runners.map((runner) => runner.status().checkpoint), position)) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      for (const runner of runners) unsubscribes.push(runner.onProgress(check));
+      check();
+    });
+
+  const waitRemotely = async (position: bigint, timeoutMs: number): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (reached(await checkpoints(), position)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_MS));
+    }
+  };
+
+  return {
+    async start() {
+      for (const runner of runners) await runner.start();
+    },
+    async stop() {
+      await Promise.all(runners.map((runner) => runner.stop()));
+    },
+    async statuses() {
+      const head = await eventStore.headPosition();
+      const values = await checkpoints();
+      return projections.map((projection, index) => {
+        const checkpoint = values[index] ?? null;
+        const runnerStatus = runners[index]?.status();
+        const lag = head - (checkpoint ?? 0n);
+        return {
+          name: projection.name,
+          version: projection.version,
+          state: runnerStatus?.state ?? 'remote',
+          checkpoint: checkpoint === null ? null : checkpoint.toString(),
+          head: head.toString(),
+          lag: (lag > 0n ? lag : 0n).toString(),
+          serving: runnerStatus?.serving ?? true,
+          ...(runnerStatus?.error === undefined ? {} : { error: runnerStatus.error }),
+        };
+      });
+    },
+    waitFor(position, timeoutMs = 2_000) {
+      return options.runProjections ? waitLocally(position, timeoutMs) : waitRemotely(position, timeoutMs);
+    },
+  };
+};

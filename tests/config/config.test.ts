@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('configuration', () => {
+  it('defaults to embedded SQLite stores under ./data and port 3000', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.eventStoreUrl).toMatch(/^sqlite:.*data[/\\]events\.sqlite$/);
+    expect(config.readStoreUrl).toMatch(/^sqlite:.*data[/\\]read\.sqlite$/);
+    expect(config.sqliteSynchronous).toBe('FULL');
+    expect(config.runProjections).toBe(true);
+  });
+
+  it('reads production URLs', () => {
+    const config = loadConfig({
+      EVENT_STORE_URL: 'kurrentdb://localhost:2113?tls=false',
+      READ_STORE_URL: 'mongodb://localhost:27017/fishtest',
+      RUN_PROJECTIONS: 'false',
+    });
+    expect(config.eventStoreUrl).toBe('kurrentdb://localhost:2113?tls=false');
+    expect(config.readStoreUrl).toBe('mongodb://localhost:27017/fishtest');
+    expect(config.runProjections).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['LOG_LEVEL', 'loud'],
+    ['EVENT_STORE_URL', 'postgres://x'],
+    ['READ_STORE_URL', 'redis://x'],
+    ['SQLITE_SYNCHRONOUS', 'OFF'],
+  ])('rejects a bad %s with one line naming it', (setting, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [setting]: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(setting);
+    expect(message).toContain(JSON.stringify(value));
+    expect(message.split('\n')).toHaveLength(1);
+  });
+});

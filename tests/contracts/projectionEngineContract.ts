@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventStore, NewEvent } from '../../src/stores/events/port.js';
+import type { Doc, ReadStore } from '../../src/stores/documents/port.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { checkpointIdOf } from '../../src/projections/projection.js';
+import { createProjectionEngine } from '../../src/projections/engine.js';
+import { createProjectionRunner } from '../../src/projections/runner.js';
+import { createReadModels } from '../../src/projections/readModels.js';
+import { silentLogger } from '../../src/logger.js';
+
+export interface EngineFixture {
+  eventStore: EventStore;
+  readStore: ReadStore;
+  cleanup: () => Promise<void>;
+}
+
+interface Tally extends Doc {
+  count: number;
+  sum: number;
+  doubled?: number;
+}
+
+/** Sums the `n` of `Added` events per stream; v2 also keeps twice the sum, so a rebuild is visible. */
+const tallyProjection = (collection: string, version: 1 | 2, options: { failOn?: number } = {}): Projection => ({
+  name: `tally-${collection}`,
+  version,
+  collections: { [collection]: { indexes: ['count', 'sum'] } },
+  eventTypes: ['Added', 'Removed'],
+  keys: (event) => [{ collection, id: event.streamId }],
+  project: (event, current) => {
+    const n = (event.data as { n: number }).n;
+    if (n === options.failOn) throw new Error(`cannot project ${n}`);
+    if (event.type === 'Removed') return [{ collection, id: event.streamId, doc: null }];
+    const previous = current(collection, event.streamId) as Tally | null;
+    const sum = (previous?.sum ?? 0) + n;
+    const doc: Tally = { _id: event.streamId, count: (previous?.count ?? 0) + 1, sum };
+    if (version === 2) doc.doubled = sum * 2;
+    return [{ collection, id: event.streamId, doc }];
+  },
+});
+
+const added = (n: number): NewEvent => ({
+  type: 'Added',
+  data: { n },
+  metadata: { actor: 'test', correlationId: randomUUID() },
+});
+
+const withoutPosition = (docs: readonly Doc[]): Doc[] =>
+  [...docs].sort((a, b) => a._id.localeCompare(b._id)).map(({ _position: _p, ...rest }) => rest as Doc);
+
+const waitUntil = async (predicate: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+export const describeProjectionEngineContract = (adapterName: string, setup: () => Promise<EngineFixture>): void => {
+  describe(`projection engine on ${adapterName}`, () => {
+    let fixture: EngineFixture;
+    let collection: string;
+    let prefix: string;
+
+    beforeEach(async () => {
+      fixture = await setup();
+      const suffix = randomUUID().replaceAll('-', '').slice(0, 10);
+      collection = `tally${suffix}`;
+      prefix = `t${suffix}-`;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    const appendMany = async (streams: number, perStream: number): Promise<bigint> => {
+      let last = 0n;
+      for (let round = 0; round < perStream; round += 1) {
+        const results = await Promise.all(
+          Array.from({ length: streams }, (_, s) => fixture.eventStore.append(`${prefix}${s}`, [added(round + 1)], 'any')),
+        );
+        for (const result of results) if (result.position > last) last = result.position;
+      }
+      return last;
+    };
+
+    const expectedSum = (perStream: number): number => (perStream * (perStream + 1)) / 2;
+
+    it('projects every event, reports lag and gives read-your-writes with waitFor', async () => {
+      const projection = tallyProjection(collection, 1);
+      const engine = createProjectionEngine({
+        eventStore: fixture.eventStore,
+        readStore: fixture.readStore,
+        projections: [projection],
+        logger: silentLogger,
+        runProjections: true,
+        batchSize: 50,
+      });
+      await appendMany(5, 10);
+      await engine.start();
+      const last = await appendMany(5, 10);
+      expect(await engine.waitFor(last, 10_000)).toBe(true);
+      const docs = await createReadModels(fixture.readStore, [projection]).collection<Tally>(collection).find({
+        sort: { field: '_id', order: 'asc' },
+      });
+      expect(docs).toHaveLength(5);
+      for (const doc of docs) expect({ count: doc.count, sum: doc.sum }).toEqual({ count: 20, sum: 2 * expectedSum(10) });
+      const [status] = await engine.statuses();
+      expect(status?.lag).toBe('0');
+      expect(status?.state).toBe('running');
+      expect(await engine.waitFor(last + 1_000_000n, 50)).toBe(false);
+      await engine.stop();
+    });
+
+    it('keeps projecting while appends race it, and resumes from its checkpoint after a restart', async () => {
+      const projection = tallyProjection(collection, 1);
+      const first = createProjectionRunner({ ...fixture, projection, batchSize: 7 });
+      await first.start();
+      await appendMany(8, 15);
+      await first.stop();
+      const second = createProjectionRunner({ ...fixture, projection, batchSize: 7 });
+      await second.start();
+      const last = await appendMany(8, 15);
+      await waitUntil(async () => (second.status().checkpoint ?? 0n) >= last);
+      await second.stop();
+      const docs = await fixture.readStore.collection<Tally>(`${collection}_v1`, projection.collections[collection]!).find();
+      expect(docs).toHaveLength(8);
+      for (const doc of docs) expect(doc.count).toBe(30);
+    });
+
+    it('replaying batches twice yields identical documents', async () => {
+      const projection = tallyProjection(collection, 1);
+      const spec = projection.collections[collection]!;
+      await appendMany(6, 12);
+      await fixture.eventStore.append(`${prefix}0`, [{ ...added(0), type: 'Removed' }], 'any');
+      const last = await appendMany(2, 1);
+      const runOnce = async (): Promise<Doc[]> => {
+        const runner = createProjectionRunner({ ...fixture, projection, batchSize: 5 });
+        await runner.start();
+        await waitUntil(async () => (runner.status().checkpoint ?? 0n) >= last);
+        await runner.stop();
+        return withoutPosition(await fixture.readStore.collection(`${collection}_v1`, spec).find());
+      };
+      const once = await runOnce();
+      // Forget the checkpoint, as if every batch were written but no checkpoint: all of it replays.
+      await fixture.readStore.deleteCheckpoint(checkpointIdOf(projection));
+      const twice = await runOnce();
+      expect(twice).toEqual(once);
+      expect(once.find((doc) => doc._id === `${prefix}0`)).toMatchObject({ count: 1, sum: 1 });
+      expect(once.find((doc) => doc._id === `${prefix}3`)).toMatchObject({ count: 12, sum: expectedSum(12) });
+    });
+
+    it('rebuilds a bumped version into a fresh collection and switches without a gap in queries', async () => {
+      const v1 = tallyProjection(collection, 1);
+      const v2 = tallyProjection(collection, 2);
+      const runner1 = createProjectionRunner({ ...fixture, projection: v1 });
+      await runner1.start();
+      const last = await appendMany(10, 30);
+      await waitUntil(async () => (runner1.status().checkpoint ?? 0n) >= last);
+      await runner1.stop();
+
+      const queries = createReadModels(fixture.readStore, [v2]).collection<Tally>(collection);
+      const runner2 = createProjectionRunner({ ...fixture, projection: v2, batchSize: 3, dropGraceMs: 100 });
+      await runner2.start();
+      expect(runner2.status().serving).toBe(false);
+      const seen: Array<'v1' | 'v2'> = [];
+      while (!runner2.status().serving) {
+        const docs = await queries.find({ sort: { field: '_id', order: 'asc' } });
+        // During the rebuild queries still see the complete old version, never a half-built one.
+        expect(docs).toHaveLength(10);
+        seen.push(docs.every((doc) => doc.doubled === undefined) ? 'v1' : 'v2');
+        expect(seen.at(-1)).toBe('v1');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await waitUntil(async () => {
+        const docs = await queries.find();
+        return docs.length === 10 && docs.every((doc) => doc.doubled === 2 * expectedSum(30));
+      });
+      await waitUntil(async () => !(await fixture.readStore.listCollections()).includes(`${collection}_v1`));
+      expect(await fixture.readStore.getAlias(collection)).toBe(`${collection}_v2`);
+      expect(await fixture.readStore.getCheckpoint(checkpointIdOf(v1))).toBeNull();
+      await runner2.stop();
+    });
+
+    it('stops on an event the projection cannot handle instead of skipping it', async () => {
+      const projection = tallyProjection(collection, 1, { failOn: 13 });
+      const runner = createProjectionRunner({ ...fixture, projection });
+      await fixture.eventStore.append(`${prefix}a`, [added(1), added(13), added(2)], 'any');
+      await runner.start();
+      await waitUntil(async () => runner.status().state === 'failed');
+      expect(runner.status().error).toContain('cannot project 13');
+      const doc = await fixture.readStore.collection<Tally>(`${collection}_v1`, projection.collections[collection]!).get(`${prefix}a`);
+      // The batch holding the poison event was not written at all.
+      expect(doc).toBeNull();
+      await runner.stop();
+    });
+  });
+};

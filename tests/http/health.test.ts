@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { DependencyContainer } from 'tsyringe';
+import { TOKENS, composeContainer } from '../../src/container.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/logger.js';
+import { buildApp } from '../../src/http/app.js';
+import type { Projection } from '../../src/projections/projection.js';
+import { projections as catalog } from '../../src/projections/catalog.js';
+import { STREAMS } from '../../src/projections/streams/streamsProjection.js';
+import { makeTempDir } from '../support/tempDir.js';
+
+const failing: Projection = {
+  name: 'always-fails',
+  version: 1,
+  collections: { failures: { indexes: [] } },
+  eventTypes: '*',
+  keys: () => [],
+  project: () => {
+    throw new Error('broken projection');
+  },
+};
+
+describe('HTTP app on the embedded stores', () => {
+  let app: FastifyInstance | undefined;
+  let removeDir: (() => void) | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    removeDir?.();
+  });
+
+  const start = async (projections: readonly Projection[] = catalog): Promise<DependencyContainer> => {
+    const temp = makeTempDir();
+    removeDir = temp.remove;
+    const config = loadConfig({ DATA_DIR: temp.dir });
+    const container = await composeContainer({ config, logger: silentLogger, projections });
+    app = await buildApp({ container });
+    await app.ready();
+    return container;
+  };
+
+  const appendOne = (container: DependencyContainer, stream: string) =>
+    container
+      .resolve(TOKENS.eventStore)
+      .append(stream, [{ type: 'Noted', data: {}, metadata: { actor: 'test', correlationId: randomUUID() } }], 'any');
+
+  it('GET /health reports both stores and projection lag', async () => {
+    await start();
+    const response = await app!.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      status: 'ok',
+      eventStore: { kind: 'sqlite', ok: true },
+      readStore: { kind: 'sqlite', ok: true },
+      projections: [{ name: 'streams', version: 1, state: 'running', lag: '0', serving: true }],
+    });
+  });
+
+  it('projects appended events into the streams read model (read-your-writes)', async () => {
+    const container = await start();
+    await appendOne(container, 'run-1');
+    const { position } = await appendOne(container, 'run-1');
+    expect(await container.resolve(TOKENS.projectionEngine).waitFor(position)).toBe(true);
+    const doc = await container.resolve(TOKENS.readModels).collection(STREAMS).get('run-1');
+    expect(doc).toMatchObject({ _id: 'run-1', category: 'run', events: 2, revision: 1, lastEventType: 'Noted' });
+  });
+
+  it('answers 503 while a projection has failed', async () => {
+    const container = await start([...catalog, failing]);
+    const { position } = await appendOne(container, 'run-2');
+    await container.resolve(TOKENS.projectionEngine).waitFor(position, 300);
+    const response = await app!.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(503);
+    const body = response.json();
+    expect(body.status).toBe('unavailable');
+    expect(body.projections).toContainEqual(
+      expect.objectContaining({ name: 'always-fails', state: 'failed', error: expect.stringContaining('broken projection') }),
+    );
+  });
+
+  it('answers unknown routes with the JSON error shape', async () => {
+    await start();
+    const missing = await app!.inject({ method: 'GET', url: '/nope' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: 'Route GET /nope not found', statusCode: 404 });
+  });
+});
