@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore, NewEvent } from '../port.js';
+import { EventStoreUnavailableError } from '../errors.js';
+import type { PreparedEvent } from './appendInTransaction.js';
+import type { GroupCommitStats } from './groupCommit.js';
+import { createGroupCommitter } from './groupCommit.js';
+import { readAll, readStream } from './reads.js';
+import type { EventRow } from './rows.js';
+import { serializeData, serializeMetadata } from './rows.js';
+import { openEventDatabase } from './schema.js';
+import type { ReadStatements } from './statements.js';
+import { prepareReadStatements, prepareWriteStatements } from './statements.js';
+import { createStreamHeads } from './streamHeads.js';
+import type { CommitFeed } from './subscribeAll.js';
+import { subscribeAll } from './subscribeAll.js';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:' for a private in-memory log. */
+  path: string;
+  /** FULL (the default) makes every acknowledged append survive power loss; NORMAL only a crash of the process. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often a caught-up subscription looks for events written by another process. */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+  /** Commit at once when this many events are queued. */
+  maxBatchEvents?: number;
+  /** Events read per page by subscriptions. */
+  pageSize?: number;
+  /** Streams whose last revision is kept in memory. */
+  maxCachedStreams?: number;
+  /** Open for reading only (e.g. a projector process next to the writer); append then fails. */
+  readonly?: boolean;
+}
+
+export interface SqliteEventStore extends EventStore {
+  readonly kind: 'sqlite';
+  /** Counters of the group commit, for tests and metrics. */
+  stats(): GroupCommitStats;
+}
+
+export function createSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  const readonly = options.readonly ?? false;
+  const db = openEventDatabase({
+    path: options.path,
+    synchronous: options.synchronous ?? 'FULL',
+    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+    readonly,
+  });
+  const read = prepareReadStatements(db);
+  const commitListeners = new Set<(rows: EventRow[]) => void>();
+  const closeListeners = new Set<() => void>();
+  const feed: CommitFeed = {
+    listen(listener) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
+    },
+    onClose(listener) {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
+    },
+  };
+  const committer = readonly
+    ? undefined
+    : createGroupCommitter({
+        db,
+        write: prepareWriteStatements(db),
+        read,
+        heads: createStreamHeads(read, options.maxCachedStreams ?? 100_000),
+        maxBatchEvents: options.maxBatchEvents ?? 2_000,
+        wantsCommittedRows: () => commitListeners.size > 0,
+        publishCommitted: (rows) => {
+          for (const listener of commitListeners) listener(rows);
+        },
+      });
+  let closed = false;
+
+  const whileOpen = <T>(work: (statements: ReadStatements) => T): Promise<T> => {
+    if (closed) return Promise.reject(new EventStoreUnavailableError('event store is closed'));
+    try {
+      return Promise.resolve(work(read));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  return {
+    kind: 'sqlite',
+
+    append(stream, events, expected) {
+      if (closed) return Promise.reject(new EventStoreUnavailableError('event store is closed'));
+      if (!committer) return Promise.reject(new Error('event store was opened read-only'));
+      let prepared: PreparedEvent[];
+      let hasGivenIds = false;
+      try {
+        const serverTime = new Date().toISOString();
+        prepared = events.map((event: NewEvent) => {
+          if (event.id !== undefined) hasGivenIds = true;
+          return {
+            id: event.id ?? randomUUID(),
+            type: event.type,
+            data: serializeData(event.data),
+            metadata: serializeMetadata(event.metadata, serverTime),
+          };
+        });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return committer.enqueue({ stream, expected, events: prepared, hasGivenIds });
+    },
+
+    readStream: (stream, readOptions) => whileOpen((statements) => readStream(statements, stream, readOptions)),
+
+    readAll: (readOptions) => whileOpen((statements) => readAll(statements, readOptions)),
+
+    subscribeAll: (subscribeOptions) =>
+      subscribeAll(
+        {
+          read,
+          feed,
+          pageSize: options.pageSize ?? 500,
+          pollIntervalMs: options.pollIntervalMs ?? 200,
+          maxHandedRows: 10_000,
+        },
+        subscribeOptions,
+      ),
+
+    headPosition: () => whileOpen((statements) => BigInt(statements.headPosition.get() ?? 0)),
+
+    ping: () =>
+      whileOpen((statements) => {
+        statements.ping.get();
+      }),
+
+    async close() {
+      if (closed) return;
+      committer?.flush();
+      closed = true;
+      for (const listener of [...closeListeners]) listener();
+      db.close();
+    },
+
+    stats: () =>
+      committer?.stats() ?? { transactions: 0, appends: 0, events: 0, batchesReplayedOneByOne: 0, largestBatch: 0 },
+  };
+}
