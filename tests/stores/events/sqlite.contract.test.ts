@@ -4,7 +4,7 @@ import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.
 import { makeTempDir } from '../../support/tempDir.js';
 
 describeEventStoreContract('sqlite (FULL)', async () => {
-  const temp = makeTempDir('events');
+  const temp = makeTempDir('fishtest-es-events-');
   const store = createSqliteEventStore({ path: path.join(temp.dir, 'events.db'), pollIntervalMs: 50 });
   return {
     store,
@@ -16,7 +16,7 @@ describeEventStoreContract('sqlite (FULL)', async () => {
 });
 
 describeEventStoreContract('sqlite (NORMAL, small pages)', async () => {
-  const temp = makeTempDir('events');
+  const temp = makeTempDir('fishtest-es-events-');
   const store = createSqliteEventStore({
     path: path.join(temp.dir, 'events.db'),
     synchronous: 'NORMAL',
