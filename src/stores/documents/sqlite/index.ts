@@ -1,0 +1,2 @@
+export { createSqliteReadStore } from './sqliteReadStore.js';
+export type { SqliteReadStoreOptions } from './sqliteReadStore.js';
