@@ -13,7 +13,7 @@ interface Served {
 }
 
 /** How long a resolved alias is trusted before asking the store again (a projector may switch it). */
-const ALIAS_TTL_MS = 1_000;
+export const ALIAS_TTL_MS = 1_000;
 
 export const createReadModels = (readStore: ReadStore, projections: readonly Projection[]): ReadModels => {
   const served = new Map<string, Served>();

@@ -4,6 +4,7 @@ import type { Doc, GuardedChange, ReadStore } from '../stores/documents/port.js'
 import { CheckpointConflictError } from '../stores/documents/errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { ALIAS_TTL_MS } from './readModels.js';
 import type { Projection } from './projection.js';
 import { checkpointIdOf, docKeyString, physicalCollectionName } from './projection.js';
 
@@ -39,7 +40,7 @@ export interface RunnerOptions {
   maxRetryDelayMs?: number;
   /**
    * How long a replaced collection is kept after a rebuild switch, so queries that resolved the
-   * old alias a moment ago (in this or another process) still find it.
+   * old alias a moment ago (in this or another process) still find it. Must outlast ALIAS_TTL_MS.
    */
   dropGraceMs?: number;
 }
@@ -56,7 +57,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
   const logger = options.logger ?? silentLogger;
   const batchSize = options.batchSize ?? 500;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
-  const dropGraceMs = options.dropGraceMs ?? 5_000;
+  const dropGraceMs = options.dropGraceMs ?? 5 * ALIAS_TTL_MS;
   const checkpointId = checkpointIdOf(projection);
   const handles = (type: string): boolean =>
     projection.eventTypes === '*' || projection.eventTypes.includes(type);
