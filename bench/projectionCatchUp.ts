@@ -1,0 +1,99 @@
+/**
+ * Projection catch-up rate: fills an embedded event log, then times a projection that folds the
+ * whole log from position 0 into each read store (SQLite always; MongoDB when BENCH_MONGO_URL is set).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createSqliteEventStore } from '../src/stores/events/sqlite/index.js';
+import { createSqliteReadStore } from '../src/stores/documents/sqlite/index.js';
+import type { EventStore, NewEvent } from '../src/stores/events/port.js';
+import type { ReadStore } from '../src/stores/documents/port.js';
+import type { Projection } from '../src/projections/projection.js';
+import { createProjectionRunner } from '../src/projections/runner.js';
+
+const EVENTS = Number(process.env.BENCH_CATCHUP_EVENTS ?? 100_000);
+const STREAMS = 2_000;
+
+const benchProjection = (collection: string): Projection => ({
+  name: `bench-${collection}`,
+  version: 1,
+  collections: { [collection]: { indexes: ['games'] } },
+  eventTypes: ['GamesPlayed'],
+  keys: (event) => [{ collection, id: event.streamId }],
+  project: (event, current) => {
+    const previous = current(collection, event.streamId);
+    const games = ((previous?.games as number | undefined) ?? 0) + (event.data as { games: number }).games;
+    return [{ collection, id: event.streamId, doc: { _id: event.streamId, games, updates: ((previous?.updates as number | undefined) ?? 0) + 1 } }];
+  },
+});
+
+const fill = async (store: EventStore): Promise<bigint> => {
+  let last = 0n;
+  const chunk = 1_000;
+  for (let done = 0; done < EVENTS; done += chunk) {
+    const appends: Array<Promise<{ position: bigint }>> = [];
+    for (let i = done; i < Math.min(EVENTS, done + chunk); i += 1) {
+      const event: NewEvent = {
+        type: 'GamesPlayed',
+        data: { games: 2, wins: 1, losses: 1, draws: 0, pentanomial: [0, 0, 1, 0, 0] },
+        metadata: { actor: 'bench', correlationId: randomUUID() },
+      };
+      appends.push(store.append(`run-${i % STREAMS}`, [event], 'any'));
+    }
+    for (const result of await Promise.all(appends)) if (result.position > last) last = result.position;
+  }
+  return last;
+};
+
+const catchUp = async (eventStore: EventStore, readStore: ReadStore, head: bigint): Promise<number> => {
+  const collection = `catchup${randomUUID().replaceAll('-', '').slice(0, 8)}`;
+  const runner = createProjectionRunner({ eventStore, readStore, projection: benchProjection(collection), batchSize: 1_000 });
+  const started = performance.now();
+  await runner.start();
+  await new Promise<void>((resolve) => {
+    const stop = runner.onProgress((checkpoint) => {
+      if (checkpoint >= head) {
+        stop();
+        resolve();
+      }
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await runner.stop();
+  await readStore.dropCollection(`${collection}_v1`);
+  return EVENTS / seconds;
+};
+
+export const main = async (): Promise<void> => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-catchup-'));
+  try {
+    const eventStore = createSqliteEventStore({ path: path.join(dir, 'events.sqlite') });
+    const head = await fill(eventStore);
+    console.log(`projection catch-up: ${EVENTS} events over ${STREAMS} streams, batches of 1000`);
+    const sqlite = createSqliteReadStore({ path: path.join(dir, 'read.sqlite') });
+    console.log(`  SQLite read store:  ${Math.round(await catchUp(eventStore, sqlite, head))} events/s`);
+    await sqlite.close();
+    const mongoUrl = process.env.BENCH_MONGO_URL;
+    if (mongoUrl) {
+      const { createMongoReadStore } = await import('../src/stores/documents/mongo/index.js');
+      const mongo = await createMongoReadStore({ url: mongoUrl, dbName: `bench_${Date.now()}` });
+      console.log(`  MongoDB read store: ${Math.round(await catchUp(eventStore, mongo, head))} events/s`);
+      await mongo.close();
+    } else {
+      console.log('  MongoDB read store: skipped (set BENCH_MONGO_URL, e.g. to a FerretDB instance)');
+    }
+    await eventStore.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
