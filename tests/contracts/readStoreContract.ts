@@ -230,6 +230,9 @@ export function describeReadStoreContract(adapterName: string, setup: () => Prom
         expect(await findIds(c, { where: { created: { $gt: '2024-07-07T07:07:07.000Z' } } })).toEqual(['i8']);
         expect(await findIds(c, { where: { s: { $gte: 'delta', $lt: 'zeta' } } })).toEqual(['i3', 'i5', 'i7']);
         expect(await findIds(c, { where: { _id: { $gt: 'i6' } } })).toEqual(['i7', 'i8']);
+        // Missing and null values are outside every range.
+        expect(await findIds(c, { where: { maybe: { $lt: 'zzz' } } })).toEqual(['i1', 'i4', 'i8']);
+        expect(await findIds(c, { where: { n: { $lt: 2 } } })).toEqual(['i1']);
         expect(await c.count({ where: { n: { $gte: 3 } } })).toBe(4);
       });
 
@@ -292,6 +295,17 @@ export function describeReadStoreContract(adapterName: string, setup: () => Prom
         expect(await findIds(c, { text: 'no such words' })).toEqual([]);
         expect(await c.count({ text: 'search' })).toBe(2);
         expect(await c.count({ text: 'e', where: { n: { $gte: 3 } } })).toBe(4);
+      });
+
+      it('searches text only in string values', async () => {
+        const c = await newCollection({ indexes: [], textFields: ['title'] });
+        await c.bulkWrite([
+          { op: 'upsert', doc: { _id: 'object', title: { speed: 'up' } } },
+          { op: 'upsert', doc: { _id: 'number', title: 5150 } },
+          { op: 'upsert', doc: { _id: 'string', title: 'speed 5150' } },
+        ]);
+        expect(ids(await c.find({ text: 'speed' }))).toEqual(['string']);
+        expect(ids(await c.find({ text: '515' }))).toEqual(['string']);
       });
 
       it('rejects undeclared fields, unknown operators and values of the wrong kind', async () => {

@@ -12,7 +12,7 @@
  * - `$in: [...]` is an OR of equalities (a `null` member matches missing fields).
  * - Sorting uses one key with `_id` as the tie-break in the same direction; a missing field sorts
  *   like null, before every value in ascending order. A field should hold one kind of value for
- *   the order to be the same on every backend.
+ *   the order (and keyset paging over it) to be the same on every backend.
  * - `text` is a case-insensitive substring match on any declared text field holding a string.
  * - `limit: 0` returns no documents (adapters must not pass it on as "no limit").
  */
@@ -63,6 +63,8 @@ export interface NormalisedFind extends NormalisedFilter {
    * above, so adapters need nothing new to translate it); null when there is no cursor.
    */
   readonly after: readonly (readonly Predicate[])[] | null;
+  /** The validated cursor itself, for adapters that can express `after` as one index range. */
+  readonly cursor: PageCursor | null;
 }
 
 const operatorNames = {
@@ -262,13 +264,12 @@ const keysetAfter = (cursor: PageCursor, sort: SortSpec): Predicate[][] => {
     : [[{ field, op: 'lt', value }], [{ field, op: 'eq', value: null }], [{ field, op: 'eq', value }, tieBreak]];
 };
 
-const normaliseAfter = (after: unknown, sort: SortSpec): Predicate[][] | null => {
+const normaliseCursor = (after: unknown, sort: SortSpec): PageCursor | null => {
   if (after === undefined) return null;
   if (!isPlainObject(after) || typeof after.id !== 'string' || !Object.hasOwn(after, 'value')) {
     throw new InvalidQueryError(`after must be a cursor {value, id}, got ${describe(after)}`);
   }
-  const value = checkValue(sort.field, 'after', after.value);
-  return keysetAfter({ value, id: after.id }, sort);
+  return { value: checkValue(sort.field, 'after', after.value), id: after.id };
 };
 
 const checkQueryKeys = (query: Record<string, unknown>, allowed: readonly string[]): void => {
@@ -291,13 +292,15 @@ export const normaliseFindQuery = (query: FindQuery | undefined, spec: Collectio
   if (!isPlainObject(q)) throw new InvalidQueryError(`query must be an object, got ${describe(q)}`);
   checkQueryKeys(q, ['where', 'text', 'sort', 'skip', 'limit', 'after']);
   const sort = normaliseSort(q.sort, spec);
+  const cursor = normaliseCursor(q.after, sort);
   return {
     predicates: normaliseWhere(q.where, spec),
     text: normaliseText(q.text, spec),
     sort,
     skip: q.skip === undefined ? 0 : checkCount('skip', q.skip, Number.MAX_SAFE_INTEGER),
     limit: q.limit === undefined ? null : checkCount('limit', q.limit, MAX_LIMIT),
-    after: normaliseAfter(q.after, sort),
+    after: cursor === null ? null : keysetAfter(cursor, sort),
+    cursor,
   };
 };
 

@@ -25,9 +25,16 @@ const jsonPath = (field: string): string => {
   return `'$.${field}'`;
 };
 
+/**
+ * Missing and null fields are indexed and compared as -Infinity, a value JSON cannot hold. It
+ * sorts where NULL would (first ascending, last descending), and unlike NULL it takes part in
+ * row-value comparisons, so a keyset page is one index range even across the null section.
+ */
+const MISSING = '-9e999';
+
 /** The SQL expression for a field's value; identical to the one in the index definition. */
 export const valueExpression = (field: string): string =>
-  field === '_id' ? '_id' : `json_extract(doc, ${jsonPath(field)})`;
+  field === '_id' ? '_id' : `ifnull(json_extract(doc, ${jsonPath(field)}), ${MISSING})`;
 
 const typeExpression = (field: string): string => `json_type(doc, ${jsonPath(field)})`;
 
@@ -35,9 +42,10 @@ const bindable = (value: string | number | boolean): SqlParam =>
   typeof value === 'boolean' ? (value ? 1 : 0) : value;
 
 /**
- * SQLite's json_extract gives 1/0 for JSON true/false and orders numbers before text, so
- * comparisons are confined to the value's own kind with a json_type check (the indexed
- * expression still drives the search; the kind check filters the rows it finds).
+ * SQLite's json_extract gives 1/0 for JSON true/false and orders numbers before text, and the
+ * missing-value sentinel is a number, so comparisons are confined to the value's own kind with
+ * a json_type check (the indexed expression still drives the search; the kind check filters
+ * the rows it finds).
  */
 const kindGuard = (field: string, value: RangeValue): string => {
   if (field === '_id') return '';
@@ -51,7 +59,9 @@ const kindGuard = (field: string, value: RangeValue): string => {
   }
 };
 
-/** True, false, or NULL only when the field is missing/null (callers handle that case). */
+const isMissing = (field: string): SqlFragment => ({ sql: `${valueExpression(field)} = ${MISSING}`, params: [] });
+
+/** Never NULL: the value expression is never NULL, and the kind guard only runs on a match. */
 const equals = (field: string, value: Exclude<FieldValue, null>): SqlFragment => {
   const x = valueExpression(field);
   if (field === '_id' || typeof value === 'string') return { sql: `${x} = ?`, params: [bindable(value)] };
@@ -75,7 +85,7 @@ const inList = (field: string, values: readonly FieldValue[]): SqlFragment => {
     });
   }
   for (const b of booleans) alternatives.push(equals(field, b));
-  if (values.includes(null)) alternatives.push({ sql: `${x} IS NULL`, params: [] });
+  if (values.includes(null)) alternatives.push(isMissing(field));
   return anyOf(alternatives);
 };
 
@@ -83,11 +93,11 @@ const predicateSql = (p: Predicate): SqlFragment => {
   const x = valueExpression(p.field);
   switch (p.op) {
     case 'eq':
-      return p.value === null ? { sql: `${x} IS NULL`, params: [] } : equals(p.field, p.value);
+      return p.value === null ? isMissing(p.field) : equals(p.field, p.value);
     case 'ne': {
-      if (p.value === null) return { sql: `${x} IS NOT NULL`, params: [] };
+      if (p.value === null) return { sql: `${x} > ${MISSING}`, params: [] };
       const eq = equals(p.field, p.value);
-      return { sql: `(${x} IS NULL OR NOT (${eq.sql}))`, params: eq.params };
+      return { sql: `NOT (${eq.sql})`, params: eq.params };
     }
     case 'in':
       return inList(p.field, p.values);
@@ -125,9 +135,26 @@ export const whereSql = (filter: NormalisedFilter): SqlFragment =>
 
 export const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
+/**
+ * Rows strictly after the cursor in (sort value, _id) order. The leading inclusive bound lets
+ * the index on (value, _id) seek to the cursor (SQLite does not seek on a row-value comparison
+ * over an expression index); the rest only filters the ties. It follows SQLite's own ordering,
+ * so paging matches ORDER BY even for a field holding several kinds of value.
+ */
+const keysetSql = (query: NormalisedFind, cursor: NonNullable<NormalisedFind['cursor']>): SqlFragment => {
+  const strictly = query.sort.order === 'asc' ? '>' : '<';
+  if (query.sort.field === '_id') return { sql: `_id ${strictly} ?`, params: [cursor.id] };
+  const x = valueExpression(query.sort.field);
+  const value = cursor.value === null ? -Infinity : bindable(cursor.value);
+  return {
+    sql: `${x} ${strictly}= ? AND (${x} ${strictly} ? OR _id ${strictly} ?)`,
+    params: [value, value, cursor.id],
+  };
+};
+
 export const findSql = (table: string, query: NormalisedFind): SqlFragment => {
   const conditions = [whereSql(query)];
-  if (query.after) conditions.push(anyOf(query.after.map((clause) => allOf(clause.map(predicateSql)))));
+  if (query.cursor) conditions.push(keysetSql(query, query.cursor));
   const where = allOf(conditions);
   const direction = query.sort.order === 'asc' ? 'ASC' : 'DESC';
   const orderBy =

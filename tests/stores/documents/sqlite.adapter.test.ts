@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CollectionSpec, FindQuery, ReadStore } from '../../../src/stores/documents/port.js';
+import { InvalidQueryError, ReadStoreUnavailableError } from '../../../src/stores/documents/errors.js';
+import { normaliseFindQuery } from '../../../src/stores/documents/query.js';
+import { createSqliteReadStore } from '../../../src/stores/documents/sqlite/index.js';
+import { findSql } from '../../../src/stores/documents/sqlite/translateQuery.js';
+import { makeTempDir } from '../../support/tempDir.js';
+
+const spec: CollectionSpec = { indexes: ['status', 'info.owner', 'created'], textFields: ['title'] };
+
+describe('SQLite read store specifics', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let file: string;
+  let store: ReadStore;
+
+  beforeEach(() => {
+    temp = makeTempDir('readstore-');
+    file = path.join(temp.dir, 'read.db');
+    store = createSqliteReadStore({ path: file, synchronous: 'FULL' });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    temp.remove();
+  });
+
+  it('uses the expression indexes for filters and sorts on declared fields', async () => {
+    await store.ensureCollection('runs', spec);
+    const c = store.collection('runs', spec);
+    await c.bulkWrite(
+      Array.from({ length: 200 }, (_, i) => ({
+        op: 'upsert' as const,
+        doc: { _id: `r${i}`, status: i % 4 === 0 ? 'active' : 'finished', info: { owner: `u${i % 9}` }, created: `2024-01-${10 + (i % 20)}` },
+      })),
+    );
+    const raw = new Database(file, { readonly: true });
+    const planOf = (query: FindQuery): string => {
+      const { sql, params } = findSql('doc_runs', normaliseFindQuery(query, spec));
+      // The casefold function only exists on the store's own connections.
+      raw.function('rs_casefold', (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : null));
+      const rows = raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      return rows.map((r) => r.detail).join(' | ');
+    };
+    try {
+      expect(planOf({ where: { status: 'active' } })).toMatch(/USING INDEX ix:doc_runs:status/);
+      expect(planOf({ where: { 'info.owner': 'u3' }, sort: { field: 'info.owner', order: 'desc' } })).toMatch(
+        /USING INDEX ix:doc_runs:info\.owner/,
+      );
+      const sorted = planOf({ sort: { field: 'created', order: 'desc' }, limit: 10 });
+      expect(sorted).toMatch(/ix:doc_runs:created/);
+      expect(sorted).not.toMatch(/TEMP B-TREE/);
+      expect(planOf({ where: { _id: 'r5' } })).toMatch(/sqlite_autoindex_doc_runs_1/);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('rejects unsafe collection names and field paths before they reach SQL', async () => {
+    for (const name of ['runs"; DROP TABLE x; --', 'a b', '1runs', '', 'x'.repeat(64), 'runs.v2']) {
+      await expect(store.ensureCollection(name, { indexes: [] })).rejects.toBeInstanceOf(InvalidQueryError);
+    }
+    for (const field of ["a') OR 1=1 --", 'a..b', '$where', 'a-b']) {
+      await expect(store.ensureCollection('safe', { indexes: [field] })).rejects.toBeInstanceOf(InvalidQueryError);
+    }
+    expect(() => store.collection('bad name', { indexes: [] })).toThrow(InvalidQueryError);
+    await expect(store.setAlias('runs', 'runs"x')).rejects.toBeInstanceOf(InvalidQueryError);
+    expect(await store.listCollections()).toEqual([]);
+  });
+
+  it('stores values that look like SQL or JSON paths as plain data', async () => {
+    await store.ensureCollection('runs', spec);
+    const c = store.collection('runs', spec);
+    const tricky = { _id: "x' OR '1'='1", status: "'; DROP TABLE doc_runs; --", title: '%_\\[]' };
+    await c.upsert(tricky);
+    await c.upsert({ _id: 'plain', status: 'active', title: 'plain' });
+    expect(await c.get(tricky._id)).toEqual(tricky);
+    expect(await c.find({ where: { status: tricky.status } })).toEqual([tricky]);
+    expect((await c.find({ text: '%_\\' })).map((d) => d._id)).toEqual([tricky._id]);
+    expect(await c.count()).toBe(2);
+  });
+
+  it('reports a closed store as unavailable', async () => {
+    await store.close();
+    await expect(store.ping()).rejects.toBeInstanceOf(ReadStoreUnavailableError);
+    await expect(store.getCheckpoint('x')).rejects.toBeInstanceOf(ReadStoreUnavailableError);
+  });
+
+  it('waits for another process holding the write lock, and reads meanwhile', async () => {
+    await store.ensureCollection('runs', spec);
+    const c = store.collection('runs', spec);
+    await c.upsert({ _id: 'before', status: 'active' });
+
+    // The other process takes the write lock, writes a document, and commits after 400 ms.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const Database = require('better-sqlite3');
+         const db = new Database(process.argv[1]);
+         db.pragma('busy_timeout = 5000');
+         db.exec('BEGIN IMMEDIATE');
+         db.prepare('INSERT INTO doc_runs (_id, doc) VALUES (?, ?)').run('other', JSON.stringify({ _id: 'other', status: 'active' }));
+         process.stdout.write('locked\\n');
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+         db.exec('COMMIT');
+         db.close();`,
+        file,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('locked')) resolve();
+      });
+      child.on('exit', () => reject(new Error('child exited before taking the lock')));
+    });
+
+    const readStarted = Date.now();
+    expect(await c.get('before')).toEqual({ _id: 'before', status: 'active' });
+    expect(await c.get('other')).toBeNull();
+    expect(Date.now() - readStarted).toBeLessThan(200);
+
+    const writeStarted = Date.now();
+    await store.commitProjectionBatch({
+      checkpointId: 'runs@1',
+      from: null,
+      to: 1n,
+      changes: [{ collection: 'runs', id: 'mine', position: 1, doc: { _id: 'mine', status: 'finished' } }],
+    });
+    expect(Date.now() - writeStarted).toBeGreaterThanOrEqual(100);
+    expect(await exited).toBe(0);
+    expect((await c.find()).map((d) => d._id)).toEqual(['before', 'mine', 'other']);
+    expect(await store.getCheckpoint('runs@1')).toBe(1n);
+  });
+});
