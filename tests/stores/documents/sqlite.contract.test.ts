@@ -1,17 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSqliteReadStore } from '../../../src/stores/documents/sqlite/index.js';
 import { describeReadStoreContract } from '../../contracts/readStoreContract.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 describeReadStoreContract('sqlite', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'readstore-'));
-  const store = createSqliteReadStore({ path: path.join(dir, 'read.db') });
+  const temp = makeTempDir('readstore-');
+  const store = createSqliteReadStore({ path: path.join(temp.dir, 'read.db') });
   return {
     store,
     cleanup: async () => {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      temp.remove();
     },
   };
 });
