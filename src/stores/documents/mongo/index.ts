@@ -1,0 +1,2 @@
+export { createMongoReadStore } from './mongoReadStore.js';
+export type { MongoReadStoreOptions } from './mongoReadStore.js';
