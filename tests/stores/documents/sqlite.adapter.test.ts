@@ -82,6 +82,28 @@ describe('SQLite read store specifics', () => {
     expect(await c.count()).toBe(2);
   });
 
+  it('rolls a whole projection batch back when one change is invalid', async () => {
+    const bad = store.commitProjectionBatch({
+      checkpointId: 'p@1',
+      from: null,
+      to: 2n,
+      changes: [
+        { collection: 'fresh', id: 'a', position: 1, doc: { _id: 'a' } },
+        { collection: 'fresh', id: 'b', position: Number.NaN, doc: { _id: 'b' } },
+      ],
+    });
+    await expect(bad).rejects.toBeInstanceOf(InvalidQueryError);
+    expect(await store.getCheckpoint('p@1')).toBeNull();
+    expect(await store.listCollections()).toEqual([]);
+    await store.commitProjectionBatch({
+      checkpointId: 'p@1',
+      from: null,
+      to: 1n,
+      changes: [{ collection: 'fresh', id: 'a', position: 1, doc: { _id: 'a' } }],
+    });
+    expect(await store.collection('fresh', { indexes: [] }).get('a')).toEqual({ _id: 'a', _position: 1 });
+  });
+
   it('reports a closed store as unavailable', async () => {
     await store.close();
     await expect(store.ping()).rejects.toBeInstanceOf(ReadStoreUnavailableError);

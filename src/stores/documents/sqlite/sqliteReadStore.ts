@@ -222,7 +222,16 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     getCheckpoint: (id) => run(() => readCheckpoint(id)),
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
     // can fail with SQLITE_BUSY without waiting when another connection committed in between.
-    commitProjectionBatch: (batch) => run(() => commitBatch.immediate(batch)),
+    commitProjectionBatch: (batch) =>
+      run(() => {
+        try {
+          commitBatch.immediate(batch);
+        } catch (error) {
+          // A rolled-back batch may have created tables this connection now wrongly remembers.
+          knownTables.clear();
+          throw error;
+        }
+      }),
     deleteCheckpoint: (id) => run(() => void statement(`DELETE FROM ${CHECKPOINTS_TABLE} WHERE id = ?`).run(id)),
 
     getAlias: (logical) =>
