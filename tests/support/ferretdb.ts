@@ -62,7 +62,8 @@ export const findFerretDbBinary = (): string | null => {
   return binaryLookup.path;
 };
 
-const freePort = (): Promise<number> =>
+/** A loopback port nothing listens on right now. */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -26,6 +26,27 @@ const UNAVAILABLE_SERVER_CODES = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/**
+ * Socket errors the driver sometimes passes through unwrapped: the first write on a pooled
+ * connection whose server has died fails with a plain `Error` coded EPIPE (driver 7.9, Node 20).
+ */
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTCONN',
+  'ERR_SOCKET_CLOSED',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+]);
+
+const socketCode = (error: unknown): unknown =>
+  error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+
 export const DUPLICATE_KEY = 11000;
 export const NAMESPACE_EXISTS = 48;
 export const NAMESPACE_NOT_FOUND = 26;
@@ -40,7 +61,8 @@ export const isUnavailable = (error: unknown): boolean =>
   error instanceof MongoClientClosedError ||
   error instanceof MongoServerClosedError ||
   error instanceof MongoNotConnectedError ||
-  UNAVAILABLE_SERVER_CODES.has(serverCode(error) ?? -1);
+  UNAVAILABLE_SERVER_CODES.has(serverCode(error) ?? -1) ||
+  SOCKET_ERROR_CODES.has(socketCode(error) as string);
 
 export const translateError = (error: unknown): unknown =>
   isUnavailable(error) && !(error instanceof ReadStoreUnavailableError)
