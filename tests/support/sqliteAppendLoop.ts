@@ -4,7 +4,6 @@
  * Usage: node --import tsx tests/support/sqliteAppendLoop.ts <database file>
  */
 import { randomUUID } from 'node:crypto';
-import { writeSync } from 'node:fs';
 import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js';
 
 const file = process.argv[2];
@@ -23,8 +22,9 @@ async function appendForever(appender: number): Promise<void> {
       [{ id, type: 'Appended', data: { appender, revision, payload }, metadata: { actor: 'system', correlationId: id } }],
       revision === 0 ? 'no_stream' : BigInt(revision - 1),
     );
-    // A synchronous write, so the line is in the pipe before the next append starts.
-    writeSync(1, `${result.position} ${id}\n`);
+    // Writes to a pipe are synchronous on Linux: the line is in the pipe before the next append
+    // starts. (fs.writeSync on fd 1 could throw EAGAIN when the reader lags.)
+    process.stdout.write(`${result.position} ${id}\n`);
   }
 }
 

@@ -14,7 +14,10 @@ interface Acknowledged {
 }
 
 /** Runs the append loop, kills it with SIGKILL `runMs` after its first acknowledgement, returns what it acknowledged. */
-function appendUntilKilled(file: string, runMs: number): Promise<{ acknowledged: Acknowledged[]; signal: string | null }> {
+function appendUntilKilled(
+  file: string,
+  runMs: number,
+): Promise<{ acknowledged: Acknowledged[]; exit: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', appendLoop, file], {
       cwd: root,
@@ -33,7 +36,7 @@ function appendUntilKilled(file: string, runMs: number): Promise<{ acknowledged:
       stderr += chunk.toString();
     });
     child.on('error', reject);
-    child.on('close', (_code, signal) => {
+    child.on('close', (code, signal) => {
       clearTimeout(guard);
       clearTimeout(killTimer);
       if (killTimer === undefined) return reject(new Error(`append loop acknowledged nothing: ${stderr}`));
@@ -43,7 +46,7 @@ function appendUntilKilled(file: string, runMs: number): Promise<{ acknowledged:
         const [position, id] = line.split(' ');
         return { position: BigInt(position ?? ''), id: id ?? '' };
       });
-      resolve({ acknowledged, signal });
+      resolve({ acknowledged, exit: signal ?? `exit code ${String(code)}: ${stderr}` });
     });
   });
 }
@@ -57,8 +60,8 @@ describe('sqlite event store durability', () => {
     cleanup = temp.remove;
     const file = path.join(temp.dir, 'events.db');
 
-    const { acknowledged, signal } = await appendUntilKilled(file, 1_000);
-    expect(signal).toBe('SIGKILL');
+    const { acknowledged, exit } = await appendUntilKilled(file, 1_000);
+    expect(exit).toBe('SIGKILL');
     expect(acknowledged.length).toBeGreaterThan(100);
 
     const store = createSqliteEventStore({ path: file });

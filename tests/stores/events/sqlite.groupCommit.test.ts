@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NewEvent, RecordedEvent } from '../../../src/stores/events/port.js';
 import {
   DuplicateEventIdError,
@@ -192,14 +192,34 @@ describe('sqlite event store: group commit and adapter specifics', () => {
   });
 
   it('leaves no timer behind after unsubscribe', async () => {
-    const store = open({ pollIntervalMs: 10_000 });
-    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    const subscription = store.subscribeAll().subscribe(() => undefined);
-    await sleep(10);
-    expect(timers()).toBe(before + 1);
-    subscription.unsubscribe();
-    await sleep(0);
-    expect(timers()).toBe(before);
+    const pollIntervalMs = 12_345;
+    const store = open({ pollIntervalMs });
+    const pollTimers = new Set<unknown>();
+    const cleared = new Set<unknown>();
+    const realSetTimeout = globalThis.setTimeout;
+    const realClearTimeout = globalThis.clearTimeout;
+    const setSpy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+      callback: () => void,
+      ms?: number,
+    ) => {
+      const timer = realSetTimeout(callback, ms);
+      if (ms === pollIntervalMs) pollTimers.add(timer);
+      return timer;
+    }) as typeof setTimeout);
+    const clearSpy = vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((timer?: NodeJS.Timeout) => {
+      cleared.add(timer);
+      realClearTimeout(timer);
+    }) as typeof clearTimeout);
+    try {
+      const subscription = store.subscribeAll().subscribe(() => undefined);
+      for (let i = 0; i < 200 && pollTimers.size === 0; i++) await sleep(5);
+      expect(pollTimers.size).toBe(1);
+      subscription.unsubscribe();
+      await sleep(0);
+      for (const timer of pollTimers) expect(cleared.has(timer)).toBe(true);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
 });

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent } from '../port.js';
 import { EventStoreUnavailableError } from '../errors.js';
 import type { PreparedEvent } from './appendInTransaction.js';
+import { timeOrderedUuid } from './eventIds.js';
 import type { GroupCommitStats } from './groupCommit.js';
 import { createGroupCommitter } from './groupCommit.js';
 import { readAll, readStream } from './reads.js';
 import type { EventRow } from './rows.js';
-import { serializeData, serializeMetadata } from './rows.js';
+import { serializeData, serializeMetadata, serverTimeNow } from './rows.js';
 import { openEventDatabase } from './schema.js';
 import type { ReadStatements } from './statements.js';
 import { prepareReadStatements, prepareWriteStatements } from './statements.js';
@@ -29,6 +29,10 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** Streams whose last revision is kept in memory. */
   maxCachedStreams?: number;
+  /** WAL size, in pages, at which a commit also checkpoints; larger means fewer, bigger checkpoints. */
+  walAutocheckpointPages?: number;
+  /** Page cache of the connection, in KiB. */
+  cacheSizeKiB?: number;
   /** Open for reading only (e.g. a projector process next to the writer); append then fails. */
   readonly?: boolean;
 }
@@ -39,12 +43,21 @@ export interface SqliteEventStore extends EventStore {
   stats(): GroupCommitStats;
 }
 
+export const SQLITE_EVENT_STORE_DEFAULTS = {
+  synchronous: 'FULL',
+  busyTimeoutMs: 5_000,
+  walAutocheckpointPages: 10_000,
+  cacheSizeKiB: 65_536,
+} as const;
+
 export function createSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   const readonly = options.readonly ?? false;
   const db = openEventDatabase({
     path: options.path,
-    synchronous: options.synchronous ?? 'FULL',
-    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+    synchronous: options.synchronous ?? SQLITE_EVENT_STORE_DEFAULTS.synchronous,
+    busyTimeoutMs: options.busyTimeoutMs ?? SQLITE_EVENT_STORE_DEFAULTS.busyTimeoutMs,
+    walAutocheckpointPages: options.walAutocheckpointPages ?? SQLITE_EVENT_STORE_DEFAULTS.walAutocheckpointPages,
+    cacheSizeKiB: options.cacheSizeKiB ?? SQLITE_EVENT_STORE_DEFAULTS.cacheSizeKiB,
     readonly,
   });
   const read = prepareReadStatements(db);
@@ -93,11 +106,11 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       let prepared: PreparedEvent[];
       let hasGivenIds = false;
       try {
-        const serverTime = new Date().toISOString();
+        const serverTime = serverTimeNow();
         prepared = events.map((event: NewEvent) => {
           if (event.id !== undefined) hasGivenIds = true;
           return {
-            id: event.id ?? randomUUID(),
+            id: event.id ?? timeOrderedUuid(),
             type: event.type,
             data: serializeData(event.data),
             metadata: serializeMetadata(event.metadata, serverTime),

@@ -153,7 +153,14 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
   return {
     enqueue(request) {
       return new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ ...request, resolve, reject });
+        queue.push({
+          stream: request.stream,
+          expected: request.expected,
+          events: request.events,
+          hasGivenIds: request.hasGivenIds,
+          resolve,
+          reject,
+        });
         queuedEvents += request.events.length;
         if (queuedEvents >= deps.maxBatchEvents) flush();
         else scheduled ??= setImmediate(flush);

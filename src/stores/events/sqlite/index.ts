@@ -1,3 +1,3 @@
-export { createSqliteEventStore } from './createSqliteEventStore.js';
+export { createSqliteEventStore, SQLITE_EVENT_STORE_DEFAULTS } from './createSqliteEventStore.js';
 export type { SqliteEventStore, SqliteEventStoreOptions } from './createSqliteEventStore.js';
 export type { GroupCommitStats } from './groupCommit.js';

@@ -28,6 +28,26 @@ export function serializeData(data: unknown): string {
   return JSON.stringify(data) ?? 'null';
 }
 
+/** Only the fields of EventMetadata are stored, in a fixed order. */
 export function serializeMetadata(context: EventContext, serverTime: string): string {
-  return JSON.stringify({ ...context, serverTime });
+  return JSON.stringify({
+    actor: context.actor,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    clientIp: context.clientIp,
+    serverTime,
+  });
+}
+
+let clockMillis = -1;
+let clockText = '';
+
+/** The current time as ISO-8601, formatted once per millisecond however many appends ask. */
+export function serverTimeNow(): string {
+  const now = Date.now();
+  if (now !== clockMillis) {
+    clockMillis = now;
+    clockText = new Date(now).toISOString();
+  }
+  return clockText;
 }

@@ -4,6 +4,8 @@ export interface OpenOptions {
   path: string;
   synchronous: 'FULL' | 'NORMAL';
   busyTimeoutMs: number;
+  walAutocheckpointPages: number;
+  cacheSizeKiB: number;
   readonly: boolean;
 }
 
@@ -29,6 +31,8 @@ export function openEventDatabase(options: OpenOptions): Database.Database {
       db.exec(SCHEMA);
     }
     db.pragma(`synchronous = ${options.synchronous}`);
+    db.pragma(`cache_size = ${-Math.round(options.cacheSizeKiB)}`);
+    if (!options.readonly) db.pragma(`wal_autocheckpoint = ${Math.round(options.walAutocheckpointPages)}`);
     return db;
   } catch (error) {
     db.close();
