@@ -9,6 +9,7 @@ export { issueSpsaStep, type SpsaIssuedStep } from './issue-step.js';
 export { packFlips, spsaFlipsSignature, unpackFlips } from './flips.js';
 export { applySpsaResults, type SpsaUpdateOutcome } from './apply-results.js';
 export { recordSpsaHistory, spsaHistoryPeriod } from './history.js';
+export { spsaCoreLimit, spsaRunAcceptsMoreCores } from './core-limit.js';
 export { buildSpsaFormValues, type SpsaFormValues, type StoredSpsaSettings } from './form-values.js';
 export { formatSpsaDisplay, type SpsaDisplay } from './display.js';
 export {
