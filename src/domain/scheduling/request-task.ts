@@ -1,0 +1,118 @@
+import { LIMITS } from '../shared/constants.js';
+import { timedeltaSecondsField, type EpochMs } from '../shared/time.js';
+import { shortWorkerName, workerName, type WorkerInfo } from '../shared/worker-info.js';
+import type { AssignTask } from '../runs/commands.js';
+import { workerMessages } from '../runs/messages.js';
+import { remainingGames, type Run } from '../runs/state.js';
+import { defaultArchMatcher, type ArchMatcher } from './arch-filter.js';
+import { blockedWorkerMessage } from './blocked-worker-message.js';
+import type { ActiveTaskRef, FleetView } from './fleet.js';
+import { memoryNeeded } from './memory.js';
+
+export interface TaskRequest {
+  /** The worker's info as validated, with `remote_addr` and `country_code` added. */
+  readonly worker: WorkerInfo;
+  readonly now: EpochMs;
+  /** The unfinished runs. */
+  readonly runs: readonly Run[];
+  readonly fleet: FleetView;
+  /** The worker's block record when it is blocked. */
+  readonly blocked?: { readonly message: string };
+  /** The user's per-IP machine limit (default 16). */
+  readonly machineLimit: number;
+  /** Base URL shown in the blocked-worker banner. */
+  readonly hostUrl: string;
+  /** Current internal throughput of a run; defaults to the stored `args.itp`. */
+  readonly itpOf?: (run: Run) => number;
+  readonly matchArch?: ArchMatcher;
+}
+
+export type TaskRequestOutcome =
+  | { readonly kind: 'refused'; readonly reason: 'blocked' | 'duplicate-worker' | 'machine-limit'; readonly error: string }
+  | { readonly kind: 'no-run'; readonly diagnostics: readonly string[] }
+  | {
+      readonly kind: 'assign';
+      readonly runId: string;
+      readonly command: AssignTask;
+      /** The worker name's previous active task, to fail with "Stale active task". */
+      readonly staleTask?: Pick<ActiveTaskRef, 'runId' | 'taskId'>;
+      /** Problems to log (arch filters that could not be evaluated). */
+      readonly diagnostics: readonly string[];
+    };
+
+type SortKey = readonly [number, number, number];
+
+const compareKeys = (a: SortKey, b: SortKey): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/**
+ * Upstream `sync_request_task` as a pure decision over the fleet: refuse blocked workers, a
+ * second live worker under the same name, and IPs at their machine limit; then walk the
+ * unfinished runs by priority, then "no cores yet", then cores per unit of internal
+ * throughput, and pick the first run this worker can play.
+ */
+export const requestTask = (request: TaskRequest): TaskRequestOutcome => {
+  const { worker, fleet, now } = request;
+  const shortName = shortWorkerName(worker);
+  if (request.blocked !== undefined) {
+    return { kind: 'refused', reason: 'blocked', error: blockedWorkerMessage(shortName, request.blocked.message, request.hostUrl) };
+  }
+
+  const held = fleet.activeTaskOf(shortName);
+  if (held !== undefined && held.uniqueKey !== worker.unique_key) {
+    const secondsAgo = timedeltaSecondsField(held.lastSeen, now);
+    if (secondsAgo <= LIMITS.duplicateWorkerWindowSeconds) {
+      return {
+        kind: 'refused',
+        reason: 'duplicate-worker',
+        error: workerMessages.duplicateWorker(held.workerName, secondsAgo, held.runId, held.taskId, workerName(worker)),
+      };
+    }
+  }
+
+  if (fleet.connectionsFrom(worker.remote_addr) >= request.machineLimit) {
+    return { kind: 'refused', reason: 'machine-limit', error: workerMessages.machineLimit(worker.username) };
+  }
+
+  const maxThreads = worker.concurrency;
+  const minThreads = worker.min_threads;
+  const history = fleet.historyOf(shortName);
+  const itpOf = request.itpOf ?? ((run: Run) => run.args.itp);
+  const matchArch = request.matchArch ?? defaultArchMatcher;
+
+  const sortKey = (run: Run): SortKey => {
+    // Count the cores this worker just freed on its last run, or it would pick that run again.
+    const adjustedCores = run.cores + (run.runId === history?.lastRun ? maxThreads : 0);
+    return [-run.args.priority, adjustedCores > 0 ? 1 : 0, (adjustedCores + maxThreads / 2) / itpOf(run)];
+  };
+  const ordered = request.runs
+    .map((run) => ({ run, key: sortKey(run) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map(({ run }) => run);
+
+  const diagnostics: string[] = [];
+  for (const run of ordered) {
+    const args = run.args;
+    if (run.finished || !run.approved) continue;
+    if (args.threads > maxThreads || args.threads < minThreads) continue;
+    if (remainingGames(run) <= 0) continue;
+    if (memoryNeeded(args, maxThreads) > worker.max_memory) continue;
+    // Near its GitHub API limit, a worker only gets runs it already has the binaries of.
+    if (worker.near_github_api_limit && !(history?.runIds.has(run.runId) ?? false)) continue;
+    if (args.spsa !== undefined && run.cores > LIMITS.spsaCoreBudget / Math.sqrt(args.spsa.params.length)) continue;
+    if (args.arch_filter !== undefined && args.arch_filter !== '') {
+      const match = matchArch(args.arch_filter, worker.worker_arch);
+      if (match.kind === 'no-match') continue;
+      // Upstream logs a filter it cannot evaluate and does not hold it against the worker.
+      if (match.kind === 'error') diagnostics.push(`Matching ${worker.worker_arch} against ${args.arch_filter} failed: ${match.message}`);
+    }
+    if (args.compiler !== undefined && args.compiler !== worker.compiler) continue;
+    return {
+      kind: 'assign',
+      runId: run.runId,
+      command: { type: 'AssignTask', data: { runId: run.runId, workerInfo: worker } },
+      ...(held !== undefined ? { staleTask: { runId: held.runId, taskId: held.taskId } } : {}),
+      diagnostics,
+    };
+  }
+  return { kind: 'no-run', diagnostics };
+};

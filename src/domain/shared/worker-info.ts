@@ -1,0 +1,49 @@
+import type { Compiler } from './constants.js';
+
+/**
+ * What a worker says about itself (`worker_info_schema_api`, 16 keys, wire names), plus what
+ * the server adds before storing it on a task (`remote_addr`, `country_code`).
+ */
+export interface WorkerInfo {
+  readonly uname: string;
+  readonly architecture: readonly [string, string];
+  readonly concurrency: number;
+  readonly max_memory: number;
+  readonly min_threads: number;
+  readonly username: string;
+  readonly version: number;
+  readonly python_version: readonly [number, number, number];
+  readonly gcc_version: readonly [number, number, number];
+  readonly compiler: Compiler;
+  readonly unique_key: string;
+  readonly modified: boolean;
+  readonly worker_arch: string;
+  readonly ARCH: string;
+  readonly nps: number;
+  readonly near_github_api_limit: boolean;
+  readonly remote_addr: string;
+  readonly country_code: string;
+}
+
+/**
+ * The worker's display name: `user-Ncores-<uuid prefix>-<next uuid group>` plus `*` when its
+ * files are modified; the short form (`user-Ncores-<uuid prefix>`) keys blocking and the
+ * duplicate-worker check.
+ */
+export const workerName = (
+  info: Pick<WorkerInfo, 'username' | 'concurrency' | 'unique_key' | 'modified'>,
+  options: { short?: boolean } = {},
+): string => {
+  const short = options.short ?? false;
+  let name = `${info.username}-${info.concurrency}cores`;
+  if (info.unique_key.length !== 0) {
+    const parts = info.unique_key.split('-');
+    name += `-${parts[0] ?? ''}`;
+    if (parts.length >= 2 && !short) name += `-${parts[1] ?? ''}`;
+  }
+  if (info.modified && !short) name += '*';
+  return name;
+};
+
+export const shortWorkerName = (info: Pick<WorkerInfo, 'username' | 'concurrency' | 'unique_key' | 'modified'>): string =>
+  workerName(info, { short: true });
