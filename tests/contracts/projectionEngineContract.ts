@@ -188,12 +188,14 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
       const projection = tallyProjection(collection, 1, { failOn: 13 });
       const runner = createProjectionRunner({ ...fixture, projection });
       await fixture.eventStore.append(`${prefix}a`, [added(1), added(13), added(2)], 'any');
+      const [, poison] = await fixture.eventStore.readStream(`${prefix}a`);
       await runner.start();
       await waitUntil(async () => runner.status().state === 'failed');
       expect(runner.status().error).toContain('cannot project 13');
+      // Nothing at or after the poison event was applied; the event before it may have been, in an earlier batch.
+      expect(runner.status().checkpoint ?? 0n).toBeLessThan(poison!.position);
       const doc = await fixture.readStore.collection<Tally>(`${collection}_v1`, projection.collections[collection]!).get(`${prefix}a`);
-      // The batch holding the poison event was not written at all.
-      expect(doc).toBeNull();
+      if (doc !== null) expect({ count: doc.count, sum: doc.sum }).toEqual({ count: 1, sum: 1 });
       await runner.stop();
     });
   });
