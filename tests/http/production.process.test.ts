@@ -1,0 +1,73 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createKurrentEventStore } from '../../src/stores/events/kurrent/index.js';
+import type { EventStore } from '../../src/stores/events/port.js';
+import { describeWithMongo } from '../support/ferretdb.js';
+import type { KurrentFake } from '../support/kurrentFake/index.js';
+import { startKurrentFake } from '../support/kurrentFake/index.js';
+import { freePort, spawnTs, waitForHttp } from '../support/processes.js';
+import type { Spawned } from '../support/processes.js';
+
+interface Health {
+  status: string;
+  eventStore: { kind: string; ok: boolean };
+  readStore: { kind: string; ok: boolean };
+  projections: Array<{ name: string; state: string; checkpoint: string | null; head: string; lag: string }>;
+}
+
+describeWithMongo('production topology: query server and separate projector on KurrentDB and MongoDB', (mongo) => {
+  let fake: KurrentFake;
+  let events: EventStore;
+  const processes: Spawned[] = [];
+
+  beforeAll(async () => {
+    fake = await startKurrentFake();
+    events = createKurrentEventStore({ connectionString: fake.url });
+  });
+  afterEach(() => {
+    for (const spawned of processes.splice(0)) spawned.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await events?.close();
+    await fake?.stop();
+  });
+
+  it('the projector writes the read models the query server reports on, and both stop on SIGTERM', async () => {
+    const port = await freePort();
+    const env = {
+      EVENT_STORE_URL: fake.url,
+      READ_STORE_URL: `${mongo.url().replace(/\/$/, '')}/topology_${randomBytes(5).toString('hex')}`,
+      LOG_LEVEL: 'info',
+    };
+    const server = spawnTs('src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1', RUN_PROJECTIONS: 'false' });
+    const projector = spawnTs('src/projector.ts', env);
+    processes.push(server, projector);
+
+    const append = (stream: string) =>
+      events.append(stream, [{ type: 'Noted', data: {}, metadata: { actor: 'test', correlationId: randomUUID() } }], 'any');
+    await append('run-1');
+    await append('run-2');
+    const { position } = await append('run-1');
+
+    const health = async (): Promise<Health> => (await waitForHttp(`http://127.0.0.1:${port}/health`)).json() as Promise<Health>;
+    const deadline = Date.now() + 30_000;
+    let body = await health();
+    while (BigInt(body.projections[0]?.checkpoint ?? '0') < position) {
+      if (Date.now() > deadline) throw new Error(`projector did not catch up: ${JSON.stringify(body)}\n${projector.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      body = await health();
+    }
+    expect(body).toMatchObject({
+      status: 'ok',
+      eventStore: { kind: 'kurrentdb', ok: true },
+      readStore: { kind: 'mongodb', ok: true },
+      projections: [{ name: 'streams', state: 'remote', lag: '0' }],
+    });
+    expect(body.projections[0]?.head).toBe(position.toString());
+
+    server.child.kill('SIGTERM');
+    projector.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+    expect((await projector.exited).code).toBe(0);
+  }, 60_000);
+});
