@@ -17,7 +17,7 @@ import { subscribeAll } from './subscribeAll.js';
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for a private in-memory log. */
   path: string;
-  /** FULL (the default) makes every acknowledged append survive power loss; NORMAL only a crash of the process. */
+  /** FULL (the default): an acknowledged append survives power loss. NORMAL: it survives a process crash only. */
   synchronous?: 'FULL' | 'NORMAL';
   /** How often a caught-up subscription looks for events written by another process. */
   pollIntervalMs?: number;
