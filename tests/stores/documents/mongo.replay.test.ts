@@ -191,6 +191,26 @@ describeWithMongo('MongoDB read store: batches interrupted before the checkpoint
     expect(await store.getCheckpoint(checkpointId)).toBe(20n);
   });
 
+  it('accepts the retry of a batch whose commit landed but whose acknowledgement was lost', async () => {
+    const { collection, checkpointId } = await newCollection();
+    const events: TallyEvent[] = [
+      { position: 10, id: 'a', kind: 'add', n: 1 },
+      { position: 20, id: 'a', kind: 'add', n: 2 },
+    ];
+    await store.commitProjectionBatch({ checkpointId, from: null, to: 10n, changes: await changesFor(store, collection, events.slice(0, 1)) });
+    const batch = { checkpointId, from: 10n, to: 20n, changes: await changesFor(store, collection, events.slice(1)) };
+    await store.commitProjectionBatch(batch);
+    const after = await sortedDocs(store, collection);
+    // The runner saw an error instead of the acknowledgement and sends the same batch again.
+    await store.commitProjectionBatch(batch);
+    await compareAndSetCheckpoint(db, checkpointId, 10n, 20n);
+    expect(await sortedDocs(store, collection)).toEqual(after);
+    expect(await store.getCheckpoint(checkpointId)).toBe(20n);
+    // Only the exact `to` counts as done: a batch ending elsewhere still conflicts.
+    await expect(store.commitProjectionBatch({ ...batch, to: 25n })).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(compareAndSetCheckpoint(db, checkpointId, 10n, 15n)).rejects.toBeInstanceOf(CheckpointConflictError);
+  });
+
   it('keeps the highest position when two writers insert the same new documents at once', async () => {
     const { collection } = await newCollection();
     const other = createMongoReadStore({ url: mongo.url(), dbName });

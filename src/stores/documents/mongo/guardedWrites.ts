@@ -130,7 +130,10 @@ export const readCheckpoint = async (db: Db, id: string): Promise<bigint | null>
   return found ? BigInt(found.position) : null;
 };
 
-/** Moves the checkpoint from `from` to `to` only if it still is at `from` (absent when null). */
+/**
+ * Moves the checkpoint from `from` to `to` only if it still is at `from` (absent when null).
+ * Finding it already at `to` also counts as success: see isAlreadyCommitted.
+ */
 export const compareAndSetCheckpoint = async (
   db: Db,
   id: string,
@@ -153,5 +156,16 @@ export const compareAndSetCheckpoint = async (
     );
     if (result.matchedCount === 1) return;
   }
-  throw new CheckpointConflictError(id, from, await readCheckpoint(db, id));
+  const actual = await readCheckpoint(db, id);
+  if (isAlreadyCommitted(actual, to)) return;
+  throw new CheckpointConflictError(id, from, actual);
 };
+
+/**
+ * A checkpoint already at the batch's `to` means every change up to `to` is written: either this
+ * very batch was committed and only the acknowledgement was lost (a connection dropped after the
+ * server applied the update; without retryable writes nothing else tells), or another runner
+ * committed the same range, whose guarded writes leave the same documents. Either way the batch
+ * is done, and a conflict would only stop a runner that has nothing to fix.
+ */
+export const isAlreadyCommitted = (stored: bigint | null, to: bigint): boolean => stored !== null && stored === to;

@@ -18,7 +18,13 @@ import {
   normaliseFindQuery,
 } from '../query.js';
 import { NAMESPACE_EXISTS, NAMESPACE_NOT_FOUND, serverCode, translateError } from './errors.js';
-import { applyGuardedChanges, compareAndSetCheckpoint, checkpointsOf, readCheckpoint } from './guardedWrites.js';
+import {
+  applyGuardedChanges,
+  checkpointsOf,
+  compareAndSetCheckpoint,
+  isAlreadyCommitted,
+  readCheckpoint,
+} from './guardedWrites.js';
 import { ALIASES_COLLECTION, indexNameOf, notTombstone } from './names.js';
 import { storedDoc } from './storedDoc.js';
 import { filterOf, findOf } from './translateQuery.js';
@@ -192,7 +198,10 @@ export const createMongoReadStore = (options: MongoReadStoreOptions): ReadStore 
       // Not needed for correctness (the compare-and-set below decides), but a runner that has
       // fallen behind learns it before writing anything.
       const current = await readCheckpoint(db, batch.checkpointId);
-      if (current !== batch.from) throw new CheckpointConflictError(batch.checkpointId, batch.from, current);
+      if (current !== batch.from) {
+        if (isAlreadyCommitted(current, batch.to)) return;
+        throw new CheckpointConflictError(batch.checkpointId, batch.from, current);
+      }
       await applyGuardedChanges(db, batch.changes);
       await compareAndSetCheckpoint(db, batch.checkpointId, batch.from, batch.to);
     });
