@@ -45,6 +45,12 @@ cmd_install() {
     return 0
   fi
   command -v go >/dev/null 2>&1 || die "go is needed to install ferretdb"
+  # FerretDB needs Go 1.24; Go 1.21+ fetches that toolchain by itself (GOTOOLCHAIN=auto), older ones cannot.
+  local go_version
+  go_version="$(go env GOVERSION)"
+  if [[ "$go_version" =~ ^go1\.([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -lt 21 ]; then
+    die "found ${go_version}; building FerretDB ${FERRETDB_VERSION} needs Go 1.21 or newer"
+  fi
   local target
   target="$(go env GOPATH)/bin/ferretdb"
   echo "installing ferretdb ${FERRETDB_VERSION} into ${target} (slow the first time)..."

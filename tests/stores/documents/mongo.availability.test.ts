@@ -51,7 +51,7 @@ describe('MongoDB read store availability', () => {
   // Needs a FerretDB of its own to kill, even when the other tests use MONGO_TEST_URL.
   const canStartFerretDb = findFerretDbBinary() !== null || process.env.CI === 'true';
   it.skipIf(!canStartFerretDb)(
-    'fails as unavailable while the server is down and carries on, data intact, after a restart',
+    'fails as unavailable while the server is down and carries on, data intact, after a restart (needs the ferretdb binary)',
     async () => {
       const server = await startFerretDb();
       const store = createMongoReadStore({ url: server.url, dbName: 'availability', serverSelectionTimeoutMS: 250 });
