@@ -35,37 +35,8 @@ export interface SprtState {
   readonly illegal_update?: number;
 }
 
-export interface SpsaParam {
-  readonly name: string;
-  readonly start: number;
-  readonly min: number;
-  readonly max: number;
-  readonly c_end: number;
-  readonly r_end: number;
-  readonly c: number;
-  readonly a_end: number;
-  readonly a: number;
-  readonly theta: number;
-}
-
-export interface SpsaHistorySample {
-  readonly theta: number;
-  readonly R: number;
-  readonly c: number;
-}
-
-/** The SPSA block of a run (`run.args.spsa`), wire names. */
-export interface SpsaState {
-  readonly algorithm?: 'classic';
-  readonly A: number;
-  readonly alpha: number;
-  readonly gamma: number;
-  readonly raw_params: string;
-  readonly iter: number;
-  readonly num_iter: number;
-  readonly params: readonly SpsaParam[];
-  readonly param_history?: readonly (readonly SpsaHistorySample[])[];
-}
+export type { SpsaHistorySample, SpsaParam, SpsaState } from '../spsa/index.js';
+import type { SpsaState } from '../spsa/index.js';
 
 /**
  * Everything that defines a run (`run.args`), in upstream's names because the worker receives

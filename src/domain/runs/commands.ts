@@ -96,4 +96,5 @@ export type RunRejectionCode =
   | 'spsa-results-missing'
   | 'statistics-failure'
   | 'randomness-missing'
+  | 'spsa-step-failure'
   | 'arch-matcher-missing';

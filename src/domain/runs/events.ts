@@ -1,5 +1,6 @@
 import type { Results } from '../shared/results.js';
 import type { WorkerInfo } from '../shared/worker-info.js';
+import type { SpsaFlip } from '../spsa/index.js';
 import type { RunArgs, SpsaHistorySample, SprtState } from './args.js';
 
 /**
@@ -19,7 +20,7 @@ export interface ResultFlags {
 }
 
 /** +1 or −1 for each SPSA parameter: the direction the white engine is pushed. */
-export type Flip = 1 | -1;
+export type Flip = SpsaFlip;
 
 /** A worker's residual in the chi² test; `'inf'` when the worker had none (as upstream's API prints it). */
 export type Residual = number | 'inf';
@@ -78,10 +79,13 @@ export type SpsaStepIssued = RunEventShape<'SpsaStepIssued', { taskId: number; i
 /** The run's SPSA state after applying one batch: new iteration, new θ per parameter, maybe a history sample. */
 export type SpsaResultsApplied = RunEventShape<
   'SpsaResultsApplied',
-  { taskId: number; iter: number; thetas: readonly number[]; historySample?: readonly SpsaHistorySample[] }
+  { taskId: number; iter: number; thetas: readonly number[]; historySample?: SpsaHistorySample }
 >;
-/** The batch's signature did not match the issued step: the step is consumed, θ unchanged. */
-export type SpsaResultsDiscarded = RunEventShape<'SpsaResultsDiscarded', { taskId: number; reason: 'signature-mismatch' }>;
+/** The batch's signature did not match the issued step (or its step could not be recomputed): the step is consumed, θ unchanged. */
+export type SpsaResultsDiscarded = RunEventShape<
+  'SpsaResultsDiscarded',
+  { taskId: number; reason: 'signature-mismatch' | 'step-failed'; detail?: string }
+>;
 
 export interface WorkerStopContext {
   readonly taskId: number;

@@ -1,6 +1,7 @@
 import { LIMITS } from '../shared/constants.js';
 import { timedeltaSecondsField, type EpochMs } from '../shared/time.js';
 import { shortWorkerName, workerName, type WorkerInfo } from '../shared/worker-info.js';
+import { spsaAcceptsMoreCores } from '../runs/adapters/spsa.js';
 import type { AssignTask } from '../runs/commands.js';
 import { workerMessages } from '../runs/messages.js';
 import { remainingGames, type Run } from '../runs/state.js';
@@ -98,7 +99,7 @@ export const requestTask = (request: TaskRequest): TaskRequestOutcome => {
     if (memoryNeeded(args, maxThreads) > worker.max_memory) continue;
     // Near its GitHub API limit, a worker only gets runs it already has the binaries of.
     if (worker.near_github_api_limit && !(history?.runIds.has(run.runId) ?? false)) continue;
-    if (args.spsa !== undefined && run.cores > LIMITS.spsaCoreBudget / Math.sqrt(args.spsa.params.length)) continue;
+    if (args.spsa !== undefined && !spsaAcceptsMoreCores(args.spsa, run.cores)) continue;
     if (args.arch_filter !== undefined && args.arch_filter !== '') {
       const match = matchArch(args.arch_filter, worker.worker_arch);
       if (match.kind === 'no-match') continue;

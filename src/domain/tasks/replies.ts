@@ -53,12 +53,15 @@ export const requestSpsaReply = (
 ): (SpsaWorkerStep & { task_alive: true }) | TaskAliveReply | EnvelopeError => {
   if (isRejection(decision)) {
     if (decision.code === 'task-inactive') return { task_alive: false, info: decision.message };
-    return { envelope: true, status: 400, error: decision.message };
+    const status = decision.code === 'spsa-step-failure' || decision.code === 'randomness-missing' ? 500 : 400;
+    return { envelope: true, status, error: decision.message };
   }
   const issued = decision.find((event) => event.type === 'SpsaStepIssued');
   const spsa = stateBefore.kind === 'run' ? stateBefore.args.spsa : undefined;
   if (issued === undefined || spsa === undefined) return { envelope: true, status: 500, error: 'request_spsa_data: no step issued' };
-  return { ...spsaWorkerStep(spsa, issued.data.iter, issued.data.flips), task_alive: true };
+  const step = spsaWorkerStep({ ...spsa, iter: issued.data.iter }, issued.data.flips);
+  if (!step.ok) return { envelope: true, status: 500, error: `request_spsa_data: ${step.message}` };
+  return { ...step.step, task_alive: true };
 };
 
 /** `/api/stop_run`: `{}`, or 401 "too few games" (the task still stopped) / "already finished". */

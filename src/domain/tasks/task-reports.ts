@@ -11,7 +11,8 @@ import type {
   ScavengeDeadTasks,
 } from '../runs/commands.js';
 import type { RunContext } from '../runs/context.js';
-import { runEvent, type Flip, type RunEvent } from '../runs/events.js';
+import { drawFlips, spsaWorkerStep } from '../runs/adapters/spsa.js';
+import { runEvent, type RunEvent } from '../runs/events.js';
 import { workerMessages } from '../runs/messages.js';
 import type { Run, RunState, TaskState } from '../runs/state.js';
 import { crashOrTimeMessage } from './crash-or-time.js';
@@ -78,7 +79,10 @@ export const decideRequestSpsaStep = (
   if (!found.task.active) return reject('task-inactive', workerMessages.requestSpsaInactive(runId, taskId));
   const random = context.random;
   if (random === undefined) return reject('randomness-missing', 'request_spsa_data: no random source was given');
-  const flips = spsa.params.map((): Flip => (random() < 0.5 ? -1 : 1));
+  const flips = drawFlips(spsa, random);
+  // A step whose sizes cannot be computed (upstream raises) is never handed out.
+  const step = spsaWorkerStep(spsa, flips);
+  if (!step.ok) return reject('spsa-step-failure', `request_spsa_data: ${step.message}`);
   return [runEvent('SpsaStepIssued', { runId, at: toIso(context.now), taskId, iter: spsa.iter, flips })];
 };
 

@@ -1,7 +1,7 @@
 import { fold, reject, type Decision } from '../shared/decider.js';
 import { addResults, countGames, subtractResults } from '../shared/results.js';
 import { toIso } from '../shared/time.js';
-import { applySpsaBatch, spsaSignature } from '../runs/adapters/spsa.js';
+import { applySpsaBatch } from '../runs/adapters/spsa.js';
 import { updateSprt } from '../runs/adapters/stats.js';
 import type { SprtState } from '../runs/args.js';
 import type { RunRejectionCode, UpdateTask } from '../runs/commands.js';
@@ -65,12 +65,15 @@ export const decideUpdateTask = (command: UpdateTask, state: RunState, context: 
   ];
 
   if (spsa !== undefined && spsaReport !== undefined && spsaGames === spsaReport.num_games && task.spsaStep !== undefined) {
-    // The step is consumed either way, so that the same batch can never be applied twice.
-    if (spsaReport.sig !== spsaSignature(task.spsaStep.flips)) {
+    // The step is consumed whatever the outcome, so that a batch can never be applied twice.
+    const outcome = applySpsaBatch(spsa, task.spsaStep, spsaReport, run.args.num_games);
+    if (outcome.kind === 'applied') {
+      const { kind: _applied, ...update } = outcome;
+      events.push(runEvent('SpsaResultsApplied', { runId, at, taskId, ...update }));
+    } else if (outcome.kind === 'signature-mismatch') {
       events.push(runEvent('SpsaResultsDiscarded', { runId, at, taskId, reason: 'signature-mismatch' }));
     } else {
-      const update = applySpsaBatch(spsa, task.spsaStep, spsaReport, run.args.num_games);
-      events.push(runEvent('SpsaResultsApplied', { runId, at, taskId, ...update }));
+      events.push(runEvent('SpsaResultsDiscarded', { runId, at, taskId, reason: 'step-failed', detail: outcome.message }));
     }
   }
 

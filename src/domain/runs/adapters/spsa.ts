@@ -1,11 +1,21 @@
 /**
- * The run domain's door into SPSA. ADAPTER: `src/domain/spsa` is being written in parallel;
- * until it lands these functions carry a small implementation of upstream's classic SPSA
- * (spsa_workflow.py / spsa_handler.py). Switch each body to the spsa module's function when it
- * exists; the signatures are what the run domain needs.
+ * The run domain's door into `src/domain/spsa`: everything the run and task deciders need
+ * from SPSA, in the shapes they use (flips as ±1 arrays, because events are JSON).
  */
-import type { Flip } from '../events.js';
-import type { SpsaHistorySample, SpsaParam, SpsaState } from '../args.js';
+import {
+  applySpsaResults,
+  buildSpsaState as buildState,
+  drawSpsaFlips,
+  issueSpsaStep,
+  packFlips,
+  requireSpsaParams,
+  spsaFlipsSignature,
+  spsaRunAcceptsMoreCores,
+  type SpsaFlip,
+  type SpsaHistorySample,
+  type SpsaState,
+  type SpsaWorkerData,
+} from '../../spsa/index.js';
 
 export interface SpsaFormInput {
   readonly algorithm?: string;
@@ -18,182 +28,77 @@ export interface SpsaFormInput {
 
 export type SpsaBuild = { readonly ok: true; readonly spsa: SpsaState } | { readonly ok: false; readonly message: string };
 
-const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-const finiteNumber = (value: string | number): number | undefined => {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  const text = value.trim();
-  if (!FLOAT_TEXT.test(text)) return undefined;
-  const number = Number(text);
-  return Number.isFinite(number) ? number : undefined;
-};
-
-const formatMinimum = (minimum: number): string => String(minimum);
-
-class SpsaInputError extends Error {}
-
-const requireNumber = (
-  value: string | number,
-  field: string,
-  options: { line?: number; minimum?: number; strict?: boolean } = {},
-): number => {
-  const number = finiteNumber(value);
-  const location = options.line !== undefined ? `line ${options.line} field ${field}` : field;
-  if (number === undefined) throw new SpsaInputError(`Invalid SPSA ${location}: expected a finite number`);
-  if (options.minimum === undefined) return number;
-  if (options.strict ? number <= options.minimum : number < options.minimum) {
-    const relation = options.strict ? '>' : '>=';
-    throw new SpsaInputError(`Invalid SPSA ${location}: expected a finite number ${relation} ${formatMinimum(options.minimum)}`);
-  }
-  return number;
-};
-
-/** Python's repr of the split line, as upstream puts it in its "does not have 6 entries" message. */
-const pythonListRepr = (chunks: readonly string[]): string =>
-  `[${chunks.map((chunk) => `'${chunk.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;
-
-/** Upstream `build_spsa_state`: hyperparameters and parameters of a new classic SPSA run. */
+/** Upstream `build_spsa_state` plus the form's "at least one parameter" rule. */
 export const buildSpsaState = (input: SpsaFormInput, numGames: number): SpsaBuild => {
-  try {
-    const algorithm = input.algorithm ?? 'classic';
-    if (algorithm !== 'classic') throw new SpsaInputError(`Unknown SPSA algorithm: ${algorithm}`);
-    const aRatio = requireNumber(input.A, 'A ratio', { minimum: 0 });
-    const alpha = requireNumber(input.alpha, 'alpha', { minimum: 0 });
-    const gamma = requireNumber(input.gamma, 'gamma', { minimum: 0 });
-    const A = Math.trunc((aRatio * numGames) / 2);
-    const numIter = Math.floor(numGames / 2);
-    const params: SpsaParam[] = [];
-    input.rawParams.split('\n').forEach((line, index) => {
-      const chunks = line.trim().split(',');
-      if (chunks.length === 1 && chunks[0] === '') return;
-      if (chunks.length !== 6) throw new SpsaInputError(`the line ${pythonListRepr(chunks)} does not have 6 entries`);
-      const lineNumber = index + 1;
-      const [name = '', start = '', min = '', max = '', cEnd = '', rEnd = ''] = chunks;
-      const param = {
-        name,
-        start: requireNumber(start, 'start', { line: lineNumber }),
-        min: requireNumber(min, 'min', { line: lineNumber }),
-        max: requireNumber(max, 'max', { line: lineNumber }),
-        c_end: requireNumber(cEnd, 'c_end', { line: lineNumber, minimum: 0, strict: true }),
-        r_end: requireNumber(rEnd, 'r_end', { line: lineNumber, minimum: 0 }),
-      };
-      const c = param.c_end * numIter ** gamma;
-      const aEnd = param.r_end * param.c_end ** 2;
-      params.push({ ...param, c, a_end: aEnd, a: aEnd * (A + numIter) ** alpha, theta: param.start });
-    });
-    return {
-      ok: true,
-      spsa: { algorithm: 'classic', A, alpha, gamma, raw_params: input.rawParams, iter: 0, num_iter: numIter, params },
-    };
-  } catch (error) {
-    if (error instanceof SpsaInputError) return { ok: false, message: error.message };
-    throw error;
-  }
+  const built = buildState(
+    { ...(input.algorithm !== undefined ? { algorithm: input.algorithm } : {}), A: input.A, alpha: input.alpha, gamma: input.gamma, raw_params: input.rawParams },
+    numGames,
+  );
+  if (!built.ok) return { ok: false, message: built.failure.message };
+  return { ok: true, spsa: built.value };
 };
 
-/** Step size c_k and gain R_k of one parameter at iteration k = iter + 1. */
-const stepAt = (spsa: SpsaState, param: SpsaParam, iter: number): { c: number; R: number } => {
-  const k = iter + 1;
-  const c = param.c / k ** spsa.gamma;
-  return { c, R: param.a / (spsa.A + k) ** spsa.alpha / c ** 2 };
+export const requireParams = (spsa: SpsaState): SpsaBuild => {
+  const checked = requireSpsaParams(spsa);
+  return checked.ok ? { ok: true, spsa: checked.value } : { ok: false, message: checked.failure.message };
 };
 
-const clip = (param: SpsaParam, value: number): number => Math.min(Math.max(value, param.min), param.max);
+/** One ±1 per parameter from the injected uniform source. */
+export const drawFlips = (spsa: SpsaState, random: () => number): SpsaFlip[] => drawSpsaFlips(spsa.params.length, random);
 
-/** Bits of the flips, first flip in the most significant bit of byte 0, 1 ↔ +1 (numpy packbits). */
-export const packFlips = (flips: readonly Flip[]): Uint8Array => {
-  const bytes = new Uint8Array(Math.ceil(flips.length / 8));
-  flips.forEach((flip, index) => {
-    if (flip === 1) bytes[index >> 3] = (bytes[index >> 3] ?? 0) | (0x80 >> (index & 7));
-  });
-  return bytes;
+/** The `sig` the worker must echo: CRC-32 of the packed flips. */
+export const spsaSignature = (flips: readonly SpsaFlip[]): number => spsaFlipsSignature(packFlips(flips));
+
+export type SpsaWorkerStep = SpsaWorkerData & { readonly sig: number };
+
+/** The request_spsa reply for a step at the state's iteration with these flips, or why it cannot be computed. */
+export const spsaWorkerStep = (spsa: SpsaState, flips: readonly SpsaFlip[]): { ok: true; step: SpsaWorkerStep } | { ok: false; message: string } => {
+  const issued = issueSpsaStep(spsa, flips);
+  return issued.ok ? { ok: true, step: issued.value.response } : { ok: false, message: issued.failure.message };
 };
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-const crc32 = (bytes: Uint8Array): number => {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-};
-
-/** The `sig` the worker must echo: crc32 of the packed flips. */
-export const spsaSignature = (flips: readonly Flip[]): number => crc32(packFlips(flips));
-
-export interface SpsaWorkerStep {
-  readonly w_params: readonly { name: string; value: number; c: number; R: number; flip: Flip }[];
-  readonly b_params: readonly { name: string; value: number }[];
-  readonly sig: number;
-}
-
-/** The request_spsa reply for a step issued at `iter` with these flips. */
-export const spsaWorkerStep = (spsa: SpsaState, iter: number, flips: readonly Flip[]): SpsaWorkerStep => ({
-  w_params: spsa.params.map((param, index) => {
-    const flip = flips[index] ?? 1;
-    const { c, R } = stepAt(spsa, param, iter);
-    return { name: param.name, value: clip(param, param.theta + c * flip), c, R, flip };
-  }),
-  b_params: spsa.params.map((param, index) => {
-    const flip = flips[index] ?? 1;
-    const { c } = stepAt(spsa, param, iter);
-    return { name: param.name, value: clip(param, param.theta - c * flip) };
-  }),
-  sig: spsaSignature(flips),
-});
 
 export interface SpsaBatchResult {
   readonly wins: number;
   readonly losses: number;
+  readonly draws: number;
   readonly num_games: number;
+  readonly sig: number;
 }
 
-export interface SpsaUpdate {
-  readonly iter: number;
-  readonly thetas: readonly number[];
-  readonly historySample?: readonly SpsaHistorySample[];
-}
-
-/** History sampling period in iterations (about 100 samples per run, fewer for many params). */
-const historyPeriod = (numIter: number, paramCount: number): number => {
-  if (numIter <= 0 || paramCount <= 0) return 0;
-  const samples = paramCount < 100 ? 100 : paramCount < 1000 ? 10000 / paramCount : 1;
-  return numIter / samples;
-};
+export type SpsaBatchOutcome =
+  | { readonly kind: 'applied'; readonly iter: number; readonly thetas: readonly number[]; readonly historySample?: SpsaHistorySample }
+  | { readonly kind: 'signature-mismatch' }
+  | { readonly kind: 'step-failed'; readonly message: string };
 
 /**
- * Upstream `update_spsa_data` once the signature matched: advance `iter` by the batch's game
- * pairs and move each θ by R·c·(wins − losses)·flip (clipped), recording a history sample
- * when one is due.
+ * Upstream `update_spsa_data` for a task that holds a step: the batch moves θ when the
+ * signature matches the step's flips.
  */
 export const applySpsaBatch = (
   spsa: SpsaState,
-  step: { iter: number; flips: readonly Flip[] },
+  step: { iter: number; flips: readonly SpsaFlip[] },
   batch: SpsaBatchResult,
   runNumGames: number,
-): SpsaUpdate => {
-  const result = batch.wins - batch.losses;
-  const iter = spsa.iter + Math.floor(batch.num_games / 2);
-  const steps = spsa.params.map((param, index) => ({ ...stepAt(spsa, param, step.iter), flip: step.flips[index] ?? 1 }));
-  const thetas = spsa.params.map((param, index) => {
-    const { c, R, flip } = steps[index] ?? { c: 0, R: 0, flip: 1 };
-    return clip(param, param.theta + R * c * result * flip);
-  });
-  const period = historyPeriod(runNumGames / 2, spsa.params.length);
-  const historyLength = spsa.param_history?.length ?? 0;
-  const due = period > 0 && historyLength + 1 <= iter / period;
-  return {
-    iter,
-    thetas,
-    ...(due
-      ? { historySample: thetas.map((theta, index) => ({ theta, R: steps[index]?.R ?? 0, c: steps[index]?.c ?? 0 })) }
-      : {}),
-  };
+): SpsaBatchOutcome => {
+  const outcome = applySpsaResults(spsa, { iter: step.iter, packed_flips: packFlips(step.flips) }, batch, runNumGames);
+  switch (outcome.kind) {
+    case 'applied': {
+      const before = spsa.param_history?.length ?? 0;
+      const history = outcome.state.param_history ?? [];
+      const sample = history.length > before ? history[history.length - 1] : undefined;
+      return {
+        kind: 'applied',
+        iter: outcome.state.iter,
+        thetas: outcome.state.params.map((param) => param.theta),
+        ...(sample !== undefined ? { historySample: sample } : {}),
+      };
+    }
+    case 'skipped':
+      return outcome.reason === 'signature-mismatch' ? { kind: 'signature-mismatch' } : { kind: 'step-failed', message: 'no step' };
+    case 'failed':
+      return { kind: 'step-failed', message: outcome.failure.message };
+  }
 };
+
+/** The scheduler's SPSA core cap: no new task above 200000/√(number of params) cores. */
+export const spsaAcceptsMoreCores = (spsa: SpsaState, cores: number): boolean => spsaRunAcceptsMoreCores(cores, spsa.params.length);

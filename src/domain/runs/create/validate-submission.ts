@@ -2,7 +2,7 @@ import { isCompiler, LIMITS, SUPPORTED_ARCHES, type Compiler } from '../../share
 import { isTimeControl, sprtBatchSizePairs, tcRatio } from '../../shared/time-control.js';
 import type { ArchMatcher } from '../../scheduling/arch-filter.js';
 import { compileArchFilter } from '../../scheduling/arch-filter.js';
-import { buildSpsaState } from '../adapters/spsa.js';
+import { buildSpsaState, requireParams } from '../adapters/spsa.js';
 import { newSprt } from '../adapters/stats.js';
 import type { EloModel, RunArgs, SprtState, SpsaState } from '../args.js';
 import { sanitizeOptions } from './engine-options.js';
@@ -215,8 +215,9 @@ const validateInOrder = (submission: RunSubmission, facts: SubmissionFacts, matc
     numGames = validateNumGames(submission.numGames);
     const built = buildSpsaState(submission.spsa, numGames);
     if (!built.ok) return fail(built.message);
-    if (built.spsa.params.length === 0) fail('Number of params must be > 0');
-    spsa = built.spsa;
+    const withParams = requireParams(built.spsa);
+    if (!withParams.ok) return fail(withParams.message);
+    spsa = withParams.spsa;
   } else {
     numGames = validateNumGames(submission.numGames);
   }
