@@ -93,10 +93,12 @@ const logTail = (file: string): string => {
   }
 };
 
-/** Every process started here, so none outlives the test process even if a test forgets to stop it. */
+/** Every process and temp directory made here, so none outlives the test process, even if a test forgets to stop it. */
 const running = new Set<ChildProcess>();
+const ownedDirs = new Set<string>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of ownedDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -109,6 +111,7 @@ export const startFerretDb = async (options: { dataDir?: string; port?: number }
   if (!binary) throw new Error('ferretdb is not installed (scripts/ferretdb.sh install)');
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ferretdb-'));
+  if (ownsDir) ownedDirs.add(dataDir);
   const port = options.port ?? (await freePort());
   const url = `mongodb://127.0.0.1:${port}/`;
   const logFile = path.join(dataDir, 'ferretdb.log');
@@ -172,7 +175,10 @@ export const startFerretDb = async (options: { dataDir?: string; port?: number }
         await exited(current);
         clearTimeout(timer);
       }
-      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        ownedDirs.delete(dataDir);
+      }
     },
   };
 };
