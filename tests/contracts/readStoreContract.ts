@@ -257,6 +257,20 @@ export function describeReadStoreContract(adapterName: string, setup: () => Prom
         expect(ids(await c.find({ where: { mixed: { $ne: 1 } } }))).toEqual(['m2', 'm3', 'm4', 'm5', 'm6']);
       });
 
+      it('never matches a string against an object or array whose JSON text equals it', async () => {
+        const c = await newCollection(spec, 'json');
+        const docs: Doc[] = [
+          { _id: 'j1', mixed: { p: 1 } },
+          { _id: 'j2', mixed: [1, 2] },
+          { _id: 'j3', mixed: '{"p":1}' },
+        ];
+        await c.bulkWrite(docs.map((doc) => ({ op: 'upsert' as const, doc })));
+        expect(ids(await c.find({ where: { mixed: '{"p":1}' } }))).toEqual(['j3']);
+        expect(ids(await c.find({ where: { mixed: { $in: ['[1,2]', '{"p":1}'] } } }))).toEqual(['j3']);
+        expect(ids(await c.find({ where: { mixed: { $ne: '{"p":1}' } } }))).toEqual(['j1', 'j2']);
+        expect(await c.count({ where: { mixed: '[1,2]' } })).toBe(0);
+      });
+
       it('sorts on one key in both directions, breaking ties by _id the same way', async () => {
         const c = await seeded();
         expect(await findIds(c, { sort: { field: 'n', order: 'asc' } })).toEqual(['i7', 'i8', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6']);
@@ -476,6 +490,17 @@ export function describeReadStoreContract(adapterName: string, setup: () => Prom
         ).rejects.toMatchObject({ expected: 3n, actual: null });
         expect(await store().getCheckpoint(missing)).toBeNull();
         expect(await c.get('c')).toBeNull();
+      });
+
+      it('accepts a retried batch whose checkpoint already reached its `to` (a lost acknowledgement)', async () => {
+        const name = uniqueName('ack');
+        await store().ensureCollection(name, spec);
+        const checkpointId = uniqueName('cp');
+        const batch = { checkpointId, from: null, to: 7n, changes: [change(name, 'a', 7, { v: 1 })] };
+        await store().commitProjectionBatch(batch);
+        await store().commitProjectionBatch(batch);
+        expect(await store().getCheckpoint(checkpointId)).toBe(7n);
+        expect(await store().collection(name, spec).find()).toEqual([{ _id: 'a', v: 1, _position: 7 }]);
       });
 
       it('applies a change only above the stored position, and sets _position', async () => {

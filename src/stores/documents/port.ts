@@ -103,7 +103,8 @@ export interface ReadStore {
   /**
    * Writes the guarded changes and moves the checkpoint from `from` to `to`, in one
    * transaction where the backend has them. Throws CheckpointConflictError when the stored
-   * checkpoint is not `from` (another runner moved it).
+   * checkpoint is not `from` (another runner moved it). A stored checkpoint already at `to` is a
+   * success without writes: the batch was applied and only its acknowledgement was lost.
    */
   commitProjectionBatch(batch: ProjectionBatch): Promise<void>;
   deleteCheckpoint(id: string): Promise<void>;

@@ -196,7 +196,11 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
 
   const commitBatch = db.transaction((batch: ProjectionBatch) => {
     const current = readCheckpoint(batch.checkpointId);
-    if (current !== batch.from) throw new CheckpointConflictError(batch.checkpointId, batch.from, current);
+    if (current !== batch.from) {
+      // Already applied: a retry of a batch whose acknowledgement was lost.
+      if (current === batch.to) return;
+      throw new CheckpointConflictError(batch.checkpointId, batch.from, current);
+    }
     for (const change of batch.changes) applyGuardedChange(change);
     statement(
       `INSERT INTO ${CHECKPOINTS_TABLE} (id, position) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position`,

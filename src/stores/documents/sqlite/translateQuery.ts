@@ -61,10 +61,13 @@ const kindGuard = (field: string, value: RangeValue): string => {
 
 const isMissing = (field: string): SqlFragment => ({ sql: `${valueExpression(field)} = ${MISSING}`, params: [] });
 
-/** Never NULL: the value expression is never NULL, and the kind guard only runs on a match. */
+/**
+ * Never NULL: the value expression is never NULL, and the kind guard only runs on a match. Strings
+ * need the guard too: json_extract returns an object or array field as its JSON text.
+ */
 const equals = (field: string, value: Exclude<FieldValue, null>): SqlFragment => {
   const x = valueExpression(field);
-  if (field === '_id' || typeof value === 'string') return { sql: `${x} = ?`, params: [bindable(value)] };
+  if (field === '_id') return { sql: `${x} = ?`, params: [bindable(value)] };
   return { sql: `(${x} = ?${kindGuard(field, value)})`, params: [bindable(value)] };
 };
 
@@ -77,7 +80,12 @@ const inList = (field: string, values: readonly FieldValue[]): SqlFragment => {
   const booleans = [...new Set(values.filter((v): v is boolean => typeof v === 'boolean'))];
   const alternatives: SqlFragment[] = [];
   const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
-  if (strings.length > 0) alternatives.push({ sql: `${x} IN (${placeholders(strings.length)})`, params: strings });
+  if (strings.length > 0) {
+    alternatives.push({
+      sql: `(${x} IN (${placeholders(strings.length)})${kindGuard(field, '')})`,
+      params: strings,
+    });
+  }
   if (numbers.length > 0) {
     alternatives.push({
       sql: `(${x} IN (${placeholders(numbers.length)})${kindGuard(field, 0)})`,
