@@ -1,0 +1,2 @@
+export { createGridFsBlobStore } from './gridFsBlobStore.js';
+export type { GridFsBlobStoreOptions } from './gridFsBlobStore.js';
