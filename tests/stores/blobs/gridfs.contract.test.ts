@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from 'mongodb';
+import type { Db, ObjectId } from 'mongodb';
 import { MongoClient } from 'mongodb';
 import { afterAll } from 'vitest';
 import { createGridFsBlobStore } from '../../../src/stores/blobs/gridfs/index.js';
@@ -20,19 +20,20 @@ describeWithMongo('GridFS blob store on a MongoDB-compatible server', (mongo) =>
     const open = () => createGridFsBlobStore({ url: mongo.url(), dbName });
     const store = open();
     const db: Db = adminClient().db(dbName);
-    const files = db.collection<{ filename: string; _id: unknown }>('blobs.files');
-    const chunks = db.collection<{ files_id: unknown; n: number; data: { buffer: Uint8Array } }>('blobs.chunks');
+    const files = db.collection<{ _id: ObjectId; filename: string }>('blobs.files');
+    const chunks = db.collection<{ _id: ObjectId; files_id: ObjectId; n: number; data: { buffer: Uint8Array } }>('blobs.chunks');
     return {
       store,
       openAnother: async () => open(),
       storedCopies: (sha256) => files.countDocuments({ filename: sha256 }),
       corrupt: async (sha256) => {
         const file = await files.findOne({ filename: sha256 });
-        const chunk = await chunks.findOne({ files_id: file?._id, n: 0 });
+        if (!file) throw new Error(`no file for ${sha256}`);
+        const chunk = await chunks.findOne({ files_id: file._id, n: 0 });
         if (!chunk) throw new Error(`no chunk 0 for ${sha256}`);
         const data = Buffer.from(chunk.data.buffer);
         data[100] = (data[100] ?? 0) ^ 0xff;
-        await chunks.updateOne({ _id: (chunk as { _id?: unknown })._id }, { $set: { data } });
+        await chunks.updateOne({ _id: chunk._id }, { $set: { data } });
       },
       garbage: () => gridFsGarbage(db),
       crossInstanceCounterGap: (await serverLosesConcurrentUpdates(db))
