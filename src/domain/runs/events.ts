@@ -62,11 +62,12 @@ export type TaskAssigned = RunEventShape<
 >;
 /**
  * An accepted update: `stats` are the task's cumulative results, `delta` what they add to the
- * run. `sprt` is the run's SPRT state after the update (SPRT runs only).
+ * run. `workerInfo` is present when the worker's info changed (nps, ARCH after its first
+ * bench); `sprt` is the run's SPRT state after the update (SPRT runs only).
  */
 export type TaskResultsReported = RunEventShape<
   'TaskResultsReported',
-  { taskId: number; stats: Results; delta: Results; workerInfo: WorkerInfo; sprt?: SprtState }
+  { taskId: number; stats: Results; delta: Results; workerInfo?: WorkerInfo; sprt?: SprtState }
 >;
 /** An update broke a rule (shrinking, odd or off-batch totals); the task stops. */
 export type TaskUpdateRejected = RunEventShape<'TaskUpdateRejected', { taskId: number; error: string }>;

@@ -63,7 +63,7 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
         args,
         lastUpdated: at,
         results: addResults(run.results, delta),
-        tasks: run.tasks.set(taskId, { ...task, stats, workerInfo, lastUpdated: at }),
+        tasks: run.tasks.set(taskId, { ...task, stats, workerInfo: workerInfo ?? task.workerInfo, lastUpdated: at }),
       };
     }
     case 'TaskUpdateRejected':

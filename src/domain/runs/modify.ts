@@ -1,11 +1,13 @@
 import { LIMITS } from '../shared/constants.js';
-import { reject, type Decision } from '../shared/decider.js';
+import { fold, reject, type Decision } from '../shared/decider.js';
 import { elapsedWholeDays, toIso } from '../shared/time.js';
 import type { ModifyRun, RunRejectionCode } from './commands.js';
 import type { RunContext } from './context.js';
 import { runEvent, type Change, type RunChanges, type RunEvent } from './events.js';
 import { lifecycleMessages } from './messages.js';
-import { isUndecided, type RunState } from './state.js';
+import { evolveRun } from './evolve.js';
+import { stopRunEvents } from './finish.js';
+import { isUndecided, type Run, type RunState } from './state.js';
 
 /** Upstream accepts a value when removing every "-" leaves only digits; it must also be an int. */
 const parseFormInt = (value: string | number): number | undefined => {
@@ -21,7 +23,8 @@ const pythonValue = (value: number | boolean | string): string =>
  * Owner or approver changes num_games, priority, throughput, auto-purge (and the owner the
  * info) of a run at most 30 days old. A non-approver who raises throughput or priority above
  * the normal limits, or touches a failed run, loses the approval; a finished run left
- * undecided by the change is revived.
+ * undecided by the change is revived, and a running one that already played the new number
+ * of games finishes.
  */
 export const decideModifyRun = (
   command: ModifyRun,
@@ -80,8 +83,13 @@ export const decideModifyRun = (
   events.push(runEvent('RunModified', { runId, at, by, changes, message: `modify: ${messageParts.join(', ')}` }));
 
   const modifiedArgs = { ...args, num_games: numGames };
-  if (run.finished && isUndecided({ args: modifiedArgs, results: run.results })) {
-    events.push(runEvent('RunRevived', { runId, at, cause: 'modify' }));
+  const undecided = isUndecided({ args: modifiedArgs, results: run.results });
+  if (run.finished && undecided) events.push(runEvent('RunRevived', { runId, at, cause: 'modify' }));
+  if (!run.finished && !undecided) {
+    // Fewer games than already played: upstream leaves such a run open until its next update
+    // (or its restart repair) finishes it; finishing it now keeps every state consistent.
+    const modified = fold<RunState, RunEvent>(evolveRun, run, events) as Run;
+    events.push(...stopRunEvents(modified, { kind: 'decision' }, context.now));
   }
   return events;
 };

@@ -3,7 +3,9 @@ import { isRejection } from '../shared/decider.js';
 import { spsaWorkerStep, type SpsaWorkerStep } from '../runs/adapters/spsa.js';
 import type { RunEvent } from '../runs/events.js';
 import { workerMessages } from '../runs/messages.js';
+import type { RunArgs } from '../runs/args.js';
 import type { RunState } from '../runs/state.js';
+import type { Results } from '../shared/results.js';
 
 /*
  * Worker replies (without `duration`, which the HTTP layer adds) derived from a decision and
@@ -77,4 +79,31 @@ export const stopRunReply = (
     return { envelope: true, status: 401, error: workerMessages.stopRunTooFewGames(username) };
   }
   return {};
+};
+
+export interface TaskAssignedReply {
+  readonly run: {
+    readonly _id: string;
+    readonly args: RunArgs & { readonly book_sri?: string };
+    readonly my_task: { readonly num_games: number; readonly start: number; readonly stats: Results };
+  };
+  readonly task_id: number;
+}
+
+/**
+ * `/api/request_task` after an assignment: the run's id and arguments (plus the book's SRI when
+ * the book is known) and the new task. Everything else is `{task_waiting: false, …}`.
+ */
+export const taskAssignedReply = (stateAfter: RunState, taskId: number, bookSri?: string): TaskAssignedReply | undefined => {
+  if (stateAfter.kind !== 'run') return undefined;
+  const task = stateAfter.tasks.get(taskId);
+  if (task === undefined) return undefined;
+  return {
+    run: {
+      _id: stateAfter.runId,
+      args: bookSri === undefined ? stateAfter.args : { ...stateAfter.args, book_sri: bookSri },
+      my_task: { num_games: task.numGames, start: task.start, stats: task.stats },
+    },
+    task_id: taskId,
+  };
 };

@@ -11,7 +11,14 @@ import { runEvent, type RunEvent } from '../runs/events.js';
 import { stopRunEvents } from '../runs/finish.js';
 import { workerMessages } from '../runs/messages.js';
 import { isUndecided, type Run, type RunState } from '../runs/state.js';
+import type { WorkerInfo } from '../shared/worker-info.js';
 import { crashOrTimeMessage } from './crash-or-time.js';
+
+/** Worker info rarely changes after the first update; events carry it only when it does. */
+const sameWorkerInfo = (a: WorkerInfo, b: WorkerInfo): boolean => {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof WorkerInfo>;
+  return [...keys].every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+};
 
 /** Why an update breaks the rules, in upstream's words; undefined when it is acceptable. */
 const updateError = (run: Run, taskId: number, before: number, now: number, spsaGames: number): string | undefined => {
@@ -61,7 +68,15 @@ export const decideUpdateTask = (command: UpdateTask, state: RunState, context: 
     sprt = updated.value;
   }
   const events: RunEvent[] = [
-    runEvent('TaskResultsReported', { runId, at, taskId, stats, delta, workerInfo, ...(sprt !== undefined ? { sprt } : {}) }),
+    runEvent('TaskResultsReported', {
+      runId,
+      at,
+      taskId,
+      stats,
+      delta,
+      ...(sameWorkerInfo(workerInfo, task.workerInfo) ? {} : { workerInfo }),
+      ...(sprt !== undefined ? { sprt } : {}),
+    }),
   ];
 
   if (spsa !== undefined && spsaReport !== undefined && spsaGames === spsaReport.num_games && task.spsaStep !== undefined) {

@@ -142,6 +142,21 @@ describe('modify', () => {
       });
   });
 
+  it('finishes a running run whose new num_games it already played (upstream waits for the next update)', () => {
+    const stats = resultsOf([0, 0, 1000, 0, 0]);
+    spec(
+      created(sprtArgs()),
+      approved(),
+      assigned(0, 4000),
+      runEvent('TaskResultsReported', { runId: RUN_ID, at: at(T0), taskId: 0, stats, delta: stats, workerInfo: workerInfo() }),
+    )
+      .when(modify({ numGames: '2000' }), context())
+      .then((events, after) => {
+        expect(types(events)).toEqual(['RunModified', 'RunFinished']);
+        expect(after).toMatchObject({ finished: true, workers: 0 });
+      });
+  });
+
   it('does not revive a run that has played its games', () => {
     const stats = resultsOf([0, 0, 1000, 0, 0]);
     spec(
@@ -222,5 +237,14 @@ describe('result flags and the finished_run text', () => {
       /^Result:accepted Elo:\d+\.\d\d\[\d+\.\d\d,\d+\.\d\d\] LOS:\d+% Games:400 Ptnml:\[10,20,100,40,30\]$/,
     );
     expect(finishedRunMessage(spsaArgs(), resultsOf([1, 1, 1, 1, 1]), false)).toBe('SPSA tune finished');
+  });
+});
+
+describe('stopping a finished run', () => {
+  it('stops it again, as upstream does (and the auto-purge runs again)', () => {
+    const stopped = runEvent('RunStopped', { runId: RUN_ID, at: at(T0), cause: 'user', by: 'owner', message: 'User stop', failed: false, flags: noFlags });
+    spec(created(baseArgs({ auto_purge: true })), approved(), stopped)
+      .when({ type: 'StopRun', data: { runId: RUN_ID, by: 'owner', isApprover: false } }, context())
+      .then((events) => expect(types(events)).toEqual(['RunStopped', 'RunPurgeRefused']));
   });
 });

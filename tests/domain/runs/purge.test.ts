@@ -190,3 +190,26 @@ describe('purge', () => {
     expect(after).toMatchObject({ finished: false });
   });
 });
+
+describe('automatic purge of a run that stays decided', () => {
+  it('keeps the run finished, flags it from the purged results and announces the finish', () => {
+    // Ten consistent workers and one far off; every task a whole number of 16-pair batches.
+    const good: Pentanomial = [5, 20, 61, 50, 40];
+    const bad: Pentanomial = [0, 0, 16, 20, 140];
+    const tables = [...Array.from({ length: 9 }, () => good), bad];
+    const given = [created(sprtArgs({ auto_purge: true })), approved(), ...playedTasks(tables.map((p) => resultsOf(p))), assigned(10, 352, machine(11))];
+    const state = runOf(...given);
+    const { events, state: after } = apply(state, {
+      type: 'UpdateTask',
+      data: { runId: RUN_ID, taskId: 10, workerInfo: machine(11), stats: resultsOf(good) },
+    });
+    expect(types(events)).toEqual(['TaskResultsReported', 'TaskCompleted', 'RunFinished', 'RunPurged']);
+    expect(events[2]).toMatchObject({ data: { reason: 'sprt-accepted' } });
+    expect((events[2] as Extract<RunEvent, { type: 'RunFinished' }>).data.message).toMatch(/^Result:accepted .* Games:3520 Ptnml:\[50,200,610,500,400\]$/);
+    const purged = events[3] as Extract<RunEvent, { type: 'RunPurged' }>;
+    expect(purged.data.badTasks.map((task) => task.taskId)).toEqual([9]);
+    expect(purged.data.flags).toEqual({ isGreen: true, isYellow: false });
+    expect(purged.data.sprt?.state).toBe('accepted');
+    expect(after).toMatchObject({ finished: true, isGreen: true });
+  });
+});

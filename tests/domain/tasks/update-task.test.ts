@@ -56,7 +56,16 @@ describe('update_task', () => {
     const info = workerInfo({ nps: 700_000, ARCH: 'avx2' });
     spec(...fixedRun)
       .when(update(0, drawnPairs(2), info), context())
-      .then((_, after) => expect((after as Run).tasks.get(0)?.workerInfo).toEqual(info));
+      .then((events, after) => {
+        expect(events[0]).toMatchObject({ data: { workerInfo: info } });
+        expect((after as Run).tasks.get(0)?.workerInfo).toEqual(info);
+      });
+  });
+
+  it('leaves the worker info out of the event when it did not change', () => {
+    spec(...fixedRun)
+      .when(update(0, drawnPairs(2), { ...workerInfo() }), context())
+      .then((events) => expect(events[0]?.data).not.toHaveProperty('workerInfo'));
   });
 
   it('answers "not active" for a task that stopped, and changes nothing', () => {
