@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, ObjectId } from 'mongodb';
-import { MongoClient } from 'mongodb';
+import { Binary, MongoClient } from 'mongodb';
 import { afterAll } from 'vitest';
 import { createGridFsBlobStore } from '../../../src/stores/blobs/gridfs/index.js';
 import { describeBlobStoreContract } from '../../contracts/blobStoreContract.js';
@@ -21,7 +21,7 @@ describeWithMongo('GridFS blob store on a MongoDB-compatible server', (mongo) =>
     const store = open();
     const db: Db = adminClient().db(dbName);
     const files = db.collection<{ _id: ObjectId; filename: string }>('blobs.files');
-    const chunks = db.collection<{ _id: ObjectId; files_id: ObjectId; n: number; data: { buffer: Uint8Array } }>('blobs.chunks');
+    const chunks = db.collection<{ _id: ObjectId; files_id: ObjectId; n: number; data: Binary }>('blobs.chunks');
     return {
       store,
       openAnother: async () => open(),
@@ -33,7 +33,7 @@ describeWithMongo('GridFS blob store on a MongoDB-compatible server', (mongo) =>
         if (!chunk) throw new Error(`no chunk 0 for ${sha256}`);
         const data = Buffer.from(chunk.data.buffer);
         data[100] = (data[100] ?? 0) ^ 0xff;
-        await chunks.updateOne({ _id: chunk._id }, { $set: { data } });
+        await chunks.updateOne({ _id: chunk._id }, { $set: { data: new Binary(data) } });
       },
       garbage: () => gridFsGarbage(db),
       crossInstanceCounterGap: (await serverLosesConcurrentUpdates(db))
