@@ -6,6 +6,7 @@ import { runDecider } from '../../../src/domain/runs/decider.js';
 import type { RunEvent } from '../../../src/domain/runs/events.js';
 import { evolveRun } from '../../../src/domain/runs/evolve.js';
 import { runInvariantProblems } from '../../../src/domain/runs/invariants.js';
+import { fromRunSnapshot, toRunSnapshot, type RunSnapshot } from '../../../src/domain/runs/snapshot.js';
 import { initialRunState, type Run, type RunState } from '../../../src/domain/runs/state.js';
 import { fold, isRejection } from '../../../src/domain/shared/decider.js';
 import { addResults, countGames, resultsEqual, sumResults, ZERO_RESULTS, type Pentanomial, type Results } from '../../../src/domain/shared/results.js';
@@ -165,6 +166,21 @@ describe('run aggregate properties', () => {
         const snapshot = (state: RunState) => (state.kind === 'run' ? { ...state, tasks: state.tasks.toArray() } : state);
         expect(snapshot(replayed)).toEqual(snapshot(again));
         expect(JSON.parse(JSON.stringify(snapshot(replayed)))).toEqual(JSON.parse(JSON.stringify(snapshot(live))));
+      }),
+      { numRuns: PROPERTY_RUNS, seed: SEED },
+    );
+  });
+
+  it('resumes from a JSON snapshot taken at any point exactly as from the full stream', () => {
+    fc.assert(
+      fc.property(simulationArb, fc.nat(), ([args, actions], cut) => {
+        const { events } = simulate(args, actions);
+        const at = cut % (events.length + 1);
+        const head = fold(evolveRun, initialRunState(), events.slice(0, at));
+        const restored = fromRunSnapshot(JSON.parse(JSON.stringify(toRunSnapshot(head))) as RunSnapshot);
+        const fromSnapshot = fold(evolveRun, restored, events.slice(at));
+        const fromStart = fold(evolveRun, initialRunState(), events);
+        expect(JSON.parse(JSON.stringify(toRunSnapshot(fromSnapshot)))).toEqual(JSON.parse(JSON.stringify(toRunSnapshot(fromStart))));
       }),
       { numRuns: PROPERTY_RUNS, seed: SEED },
     );
