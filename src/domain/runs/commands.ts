@@ -46,21 +46,30 @@ export type UpdateTask = RunCommandShape<
   'UpdateTask',
   { taskId: number; workerInfo: WorkerInfo; stats: Results; spsa?: SpsaBatchReport }
 >;
+/** Who sends a task request, checked against the task's worker (absent for server-side requests). */
+export interface RequestingWorker {
+  readonly unique_key: string;
+  readonly username: string;
+}
+
 /** The worker gave up on its task (or the scheduler found it stale: "Stale active task"). */
-export type FailTask = RunCommandShape<'FailTask', { taskId: number; message: string }>;
+export type FailTask = RunCommandShape<'FailTask', { taskId: number; message: string; requestedBy?: RequestingWorker }>;
 /**
  * Deactivate tasks silent for more than 360 s. Heartbeats live in memory, so the caller passes
  * the last beat it saw per task; the state's own lastUpdated counts too.
  */
 export type ScavengeDeadTasks = RunCommandShape<'ScavengeDeadTasks', { lastBeatAt?: ReadonlyMap<number, EpochMs> }>;
-export type RequestSpsaStep = RunCommandShape<'RequestSpsaStep', { taskId: number }>;
+export type RequestSpsaStep = RunCommandShape<'RequestSpsaStep', { taskId: number; requestedBy?: RequestingWorker }>;
 /** The worker's `/api/stop_run`; `cpuHours` is the user's total (−1 when unknown). */
 export type StopRunFromWorker = RunCommandShape<
   'StopRunFromWorker',
   { taskId: number; workerInfo: WorkerInfo; message: string; cpuHours: number }
 >;
 export type LogWorkerMessage = RunCommandShape<'LogWorkerMessage', { taskId: number; workerInfo: WorkerInfo; message: string }>;
-export type RecordPgnUpload = RunCommandShape<'RecordPgnUpload', { taskId: number; size: number; blobId: string }>;
+export type RecordPgnUpload = RunCommandShape<
+  'RecordPgnUpload',
+  { taskId: number; size: number; blobId: string; requestedBy?: RequestingWorker }
+>;
 
 export type RunCommand =
   | CreateRun
@@ -89,6 +98,7 @@ export type RunRejectionCode =
   | 'invalid-modification'
   | 'not-allowed'
   | 'invalid-task'
+  | 'not-task-owner'
   | 'task-inactive'
   | 'run-finished'
   | 'run-not-needing-games'

@@ -1,5 +1,6 @@
 import { LIMITS } from '../shared/constants.js';
-import { reject, type Decision } from '../shared/decider.js';
+import { isRejection, reject, type Decision } from '../shared/decider.js';
+import { findOwnedTask } from '../tasks/task-ownership.js';
 import { toIso } from '../shared/time.js';
 import { workerName } from '../shared/worker-info.js';
 import type { DeleteRun, PurgeRun, RunRejectionCode, StopRun, StopRunFromWorker } from './commands.js';
@@ -48,9 +49,9 @@ export const decideStopRunFromWorker = (
   context: RunContext,
 ): Decision<RunEvent, RunRejectionCode> => {
   const { runId, taskId, workerInfo, message, cpuHours } = command.data;
-  if (state.kind === 'none') return reject('run-not-found', workerMessages.invalidRunId(runId));
-  if (state.tasks.get(taskId) === undefined) return reject('invalid-task', workerMessages.invalidTaskId(runId, taskId));
-  if (state.finished) return reject('run-finished', workerMessages.stopRunAlreadyFinished(runId));
+  const found = findOwnedTask(state, runId, taskId, workerInfo);
+  if (isRejection(found)) return found;
+  if (found.run.finished) return reject('run-finished', workerMessages.stopRunAlreadyFinished(runId));
   const name = workerName(workerInfo);
   if (cpuHours < LIMITS.stopRunMinCpuHours) {
     return [
@@ -65,7 +66,7 @@ export const decideStopRunFromWorker = (
     ];
   }
   return stopRunEvents(
-    state,
+    found.run,
     { kind: 'worker', by: workerInfo.username, taskId, workerName: name, message: truncateMessage(message) },
     context.now,
   );

@@ -1,5 +1,5 @@
 import { LIMITS } from '../shared/constants.js';
-import { reject, type Decision } from '../shared/decider.js';
+import { isRejection, reject, type Decision } from '../shared/decider.js';
 import { toIso } from '../shared/time.js';
 import { workerName } from '../shared/worker-info.js';
 import type {
@@ -14,21 +14,11 @@ import type { RunContext } from '../runs/context.js';
 import { drawFlips, spsaWorkerStep } from '../runs/adapters/spsa.js';
 import { runEvent, type RunEvent } from '../runs/events.js';
 import { workerMessages } from '../runs/messages.js';
-import type { Run, RunState, TaskState } from '../runs/state.js';
+import type { RunState, TaskState } from '../runs/state.js';
+import { findOwnedTask } from './task-ownership.js';
 import { crashOrTimeMessage } from './crash-or-time.js';
 
 const truncate = (message: string): string => message.slice(0, LIMITS.actionMessageSize);
-
-const findTask = (
-  state: RunState,
-  runId: string,
-  taskId: number,
-): { run: Run; task: TaskState } | ReturnType<typeof reject<RunRejectionCode>> => {
-  if (state.kind === 'none') return reject('run-not-found', workerMessages.invalidRunId(runId));
-  const task = state.tasks.get(taskId);
-  if (task === undefined) return reject('invalid-task', workerMessages.invalidTaskId(runId, taskId));
-  return { run: state, task };
-};
 
 const withCrashOrTime = (task: TaskState): { crashOrTime?: string } => {
   const crashOrTime = crashOrTimeMessage(task.stats);
@@ -37,9 +27,9 @@ const withCrashOrTime = (task: TaskState): { crashOrTime?: string } => {
 
 /** The worker gave up its task; an inactive task has nothing to fail. */
 export const decideFailTask = (command: FailTask, state: RunState, context: RunContext): Decision<RunEvent, RunRejectionCode> => {
-  const { runId, taskId, message } = command.data;
-  const found = findTask(state, runId, taskId);
-  if ('kind' in found) return found;
+  const { runId, taskId, message, requestedBy } = command.data;
+  const found = findOwnedTask(state, runId, taskId, requestedBy);
+  if (isRejection(found)) return found;
   if (!found.task.active) return reject('task-inactive', workerMessages.failedTaskInactive(runId, taskId));
   return [
     runEvent('TaskFailed', { runId, at: toIso(context.now), taskId, message: truncate(message), ...withCrashOrTime(found.task) }),
@@ -71,9 +61,9 @@ export const decideRequestSpsaStep = (
   state: RunState,
   context: RunContext,
 ): Decision<RunEvent, RunRejectionCode> => {
-  const { runId, taskId } = command.data;
-  const found = findTask(state, runId, taskId);
-  if ('kind' in found) return found;
+  const { runId, taskId, requestedBy } = command.data;
+  const found = findOwnedTask(state, runId, taskId, requestedBy);
+  if (isRejection(found)) return found;
   const spsa = found.run.args.spsa;
   if (spsa === undefined) return reject('not-spsa', `request_spsa_data: run ${runId} is not an SPSA run`);
   if (!found.task.active) return reject('task-inactive', workerMessages.requestSpsaInactive(runId, taskId));
@@ -92,8 +82,8 @@ export const decideLogWorkerMessage = (
   context: RunContext,
 ): Decision<RunEvent, RunRejectionCode> => {
   const { runId, taskId, workerInfo, message } = command.data;
-  const found = findTask(state, runId, taskId);
-  if ('kind' in found) return found;
+  const found = findOwnedTask(state, runId, taskId, workerInfo);
+  if (isRejection(found)) return found;
   return [
     runEvent('WorkerLogged', {
       runId,
@@ -112,8 +102,8 @@ export const decideRecordPgnUpload = (
   state: RunState,
   context: RunContext,
 ): Decision<RunEvent, RunRejectionCode> => {
-  const { runId, taskId, size, blobId } = command.data;
-  const found = findTask(state, runId, taskId);
-  if ('kind' in found) return found;
+  const { runId, taskId, size, blobId, requestedBy } = command.data;
+  const found = findOwnedTask(state, runId, taskId, requestedBy);
+  if (isRejection(found)) return found;
   return [runEvent('PgnUploaded', { runId, at: toIso(context.now), taskId, size, blobId })];
 };

@@ -1,4 +1,4 @@
-import { fold, reject, type Decision } from '../shared/decider.js';
+import { fold, isRejection, reject, type Decision } from '../shared/decider.js';
 import { addResults, countGames, subtractResults } from '../shared/results.js';
 import { toIso } from '../shared/time.js';
 import { applySpsaBatch } from '../runs/adapters/spsa.js';
@@ -13,6 +13,7 @@ import { workerMessages } from '../runs/messages.js';
 import { isUndecided, type Run, type RunState } from '../runs/state.js';
 import type { WorkerInfo } from '../shared/worker-info.js';
 import { crashOrTimeMessage } from './crash-or-time.js';
+import { findOwnedTask } from './task-ownership.js';
 
 /** Worker info rarely changes after the first update; events carry it only when it does. */
 const sameWorkerInfo = (a: WorkerInfo, b: WorkerInfo): boolean => {
@@ -41,10 +42,9 @@ const updateError = (run: Run, taskId: number, before: number, now: number, spsa
  */
 export const decideUpdateTask = (command: UpdateTask, state: RunState, context: RunContext): Decision<RunEvent, RunRejectionCode> => {
   const { runId, taskId, workerInfo, stats, spsa: spsaReport } = command.data;
-  if (state.kind === 'none') return reject('run-not-found', workerMessages.invalidRunId(runId));
-  const run = state;
-  const task = run.tasks.get(taskId);
-  if (task === undefined) return reject('invalid-task', workerMessages.invalidTaskId(runId, taskId));
+  const found = findOwnedTask(state, runId, taskId, workerInfo);
+  if (isRejection(found)) return found;
+  const { run, task } = found;
   if (!task.active) return reject('task-inactive', workerMessages.updateTaskInactive(runId, taskId));
   const spsa = run.args.spsa;
   // Upstream fails with an internal error here (KeyError); the update is lost either way.

@@ -173,6 +173,7 @@ describe('run creation (POST /tests/run)', () => {
       expect(createdArgs({ useCompiler: false, compiler: 'clang++' }).compiler).toBeUndefined();
       expect(createdArgs({ useCompiler: true, compiler: 'clang++' }).compiler).toBe('clang++');
       rejectsWith('Missing required option: compiler', { useCompiler: true, compiler: '' });
+      rejectsWith(/args\['compiler'\] is not a supported compiler/, { useCompiler: true, compiler: 'icc' });
     });
   });
 

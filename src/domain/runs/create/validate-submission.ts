@@ -1,4 +1,4 @@
-import { isCompiler, LIMITS, SUPPORTED_ARCHES, type Compiler } from '../../shared/constants.js';
+import { LIMITS, SUPPORTED_ARCHES, type Compiler } from '../../shared/constants.js';
 import { isTimeControl, sprtBatchSizePairs, tcRatio } from '../../shared/time-control.js';
 import type { ArchMatcher } from '../../scheduling/arch-filter.js';
 import { compileArchFilter } from '../../scheduling/arch-filter.js';
@@ -167,7 +167,6 @@ const validateInOrder = (submission: RunSubmission, facts: SubmissionFacts, matc
   for (const [key, value] of required) {
     if (value !== undefined && value.length === 0) fail(`Missing required option: ${key}`);
   }
-  if (compiler !== undefined && !isCompiler(compiler)) fail(`Unknown compiler: ${compiler}`);
 
   let resolvedBase: string;
   let resolvedNew: string;
@@ -255,6 +254,7 @@ const validateInOrder = (submission: RunSubmission, facts: SubmissionFacts, matc
     priority,
     adjudication: !submission.disableAdjudication,
     ...(archFilter !== undefined ? { arch_filter: archFilter } : {}),
+    // An unsupported compiler name is refused by the schema check below.
     ...(compiler !== undefined ? { compiler: compiler as Compiler } : {}),
     ...(sprt !== undefined ? { sprt } : {}),
     ...(spsa !== undefined ? { spsa } : {}),
