@@ -8,6 +8,7 @@ import { remainingGames, type Run } from '../runs/state.js';
 import { defaultArchMatcher, type ArchMatcher } from './arch-filter.js';
 import { blockedWorkerMessage } from './blocked-worker-message.js';
 import type { ActiveTaskRef, FleetView } from './fleet.js';
+import { itpOfRuns } from './itp.js';
 import { memoryNeeded } from './memory.js';
 
 export interface TaskRequest {
@@ -23,7 +24,10 @@ export interface TaskRequest {
   readonly machineLimit: number;
   /** Base URL shown in the blocked-worker banner. */
   readonly hostUrl: string;
-  /** Current internal throughput of a run; defaults to the stored `args.itp`. */
+  /**
+   * Internal throughput of a run. Upstream refreshes it every 60 s; by default it is computed
+   * from the runs given, which costs one pass over them.
+   */
   readonly itpOf?: (run: Run) => number;
   readonly matchArch?: ArchMatcher;
 }
@@ -42,6 +46,11 @@ export type TaskRequestOutcome =
     };
 
 type SortKey = readonly [number, number, number];
+
+const liveItp = (runs: readonly Run[]): ((run: Run) => number) => {
+  const itps = itpOfRuns(runs);
+  return (run) => itps.get(run.runId) ?? run.args.itp;
+};
 
 const compareKeys = (a: SortKey, b: SortKey): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 
@@ -77,7 +86,7 @@ export const requestTask = (request: TaskRequest): TaskRequestOutcome => {
   const maxThreads = worker.concurrency;
   const minThreads = worker.min_threads;
   const history = fleet.historyOf(shortName);
-  const itpOf = request.itpOf ?? ((run: Run) => run.args.itp);
+  const itpOf = request.itpOf ?? liveItp(request.runs);
   const matchArch = request.matchArch ?? defaultArchMatcher;
 
   const sortKey = (run: Run): SortKey => {

@@ -100,6 +100,12 @@ describe('request_task', () => {
       expect(chosen(request([a, b], workerInfo(), { itpOf: (r) => (r.runId === runId(1) ? 400 : 100) }))).toBe(runId(1));
     });
 
+    it('computes internal throughput itself by default: an owner with many active runs gets less', () => {
+      const busyOwner = [1, 2, 3, 4, 5, 6].map((n) => run(n, { username: 'busy' }, assigned(0, 10, machine(20 + n, { concurrency: 1 }), T0, 0, runId(n))));
+      const solo = run(7, { username: 'solo' }, assigned(0, 10, machine(30, { concurrency: 1 }), T0, 0, runId(7)));
+      expect(chosen(request([...busyOwner, solo]))).toBe(runId(7));
+    });
+
     it('counts the worker\u2019s own freed cores on its last run, so it moves on', () => {
       const finishedHere = runEvent('TaskCompleted', { runId: runId(1), at: at(T0), taskId: 0 });
       const last = run(1, {}, assigned(0, 100, workerInfo(), T0, 0, runId(1)), finishedHere);
