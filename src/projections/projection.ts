@@ -28,8 +28,17 @@ export interface Projection {
   readonly collections: Readonly<Record<string, CollectionSpec>>;
   /** Event types it handles, or '*' for every event. */
   readonly eventTypes: readonly string[] | '*';
-  /** The documents `project` may read for this event; they are fetched before it runs. */
-  keys(event: RecordedEvent): DocKey[];
+  /**
+   * Optional: documents to read before `keys` runs, for events whose documents depend on stored
+   * state (e.g. the tasks still active when a run finishes). `keys` and `project` may read them,
+   * and `project` may write them.
+   */
+  lookups?(event: RecordedEvent): DocKey[];
+  /**
+   * The documents `project` may read and write for this event; they are fetched before it runs.
+   * `lookup` reads the documents named by `lookups` (as earlier events of the batch left them).
+   */
+  keys(event: RecordedEvent, lookup: CurrentDoc): DocKey[];
   project(event: RecordedEvent, current: CurrentDoc): DocChange[];
 }
 

@@ -5,7 +5,7 @@ import { CheckpointConflictError } from '../stores/documents/errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { ALIAS_TTL_MS } from './readModels.js';
-import type { Projection } from './projection.js';
+import type { DocKey, Projection } from './projection.js';
 import { checkpointIdOf, docKeyString, physicalCollectionName } from './projection.js';
 
 export type RunnerState = 'starting' | 'running' | 'failed' | 'stopped';
@@ -122,24 +122,34 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
     });
   };
 
-  const applyBatch = async (batch: readonly RecordedEvent[]): Promise<void> => {
-    const last = batch[batch.length - 1];
-    if (!last) return;
-    const handled = batch.filter((event) => handles(event.type));
-    const working = new Map<string, Doc | null>();
+  /** Runs a projection function, turning a throw into a failure of the projection (never retried). */
+  const guarded = <T>(event: RecordedEvent, run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof ProjectionFailedError) throw err;
+      throw new ProjectionFailedError(
+        `${checkpointId} failed on event ${event.id} (${event.type} at ${event.position}): ${String(err)}`,
+        { cause: err },
+      );
+    }
+  };
+
+  const keySet = (keys: readonly DocKey[]): Set<string> =>
+    new Set(keys.map((key) => docKeyString(key.collection, key.id)));
+
+  /** Reads into `working` the named documents it does not hold yet, as stored before this batch. */
+  const fetchMissing = async (working: Map<string, Doc | null>, keys: readonly DocKey[]): Promise<void> => {
     const wanted = new Map<string, Set<string>>();
-    const keysByEvent = handled.map((event) => {
-      const keys = projection.keys(event);
-      for (const key of keys) {
-        if (!projection.collections[key.collection]) {
-          throw new ProjectionFailedError(`${checkpointId}: keys() names undeclared collection ${key.collection}`);
-        }
-        const ids = wanted.get(key.collection) ?? new Set<string>();
-        ids.add(key.id);
-        wanted.set(key.collection, ids);
+    for (const key of keys) {
+      if (!projection.collections[key.collection]) {
+        throw new ProjectionFailedError(`${checkpointId}: names undeclared collection ${key.collection}`);
       }
-      return new Set(keys.map((key) => docKeyString(key.collection, key.id)));
-    });
+      if (working.has(docKeyString(key.collection, key.id))) continue;
+      const ids = wanted.get(key.collection) ?? new Set<string>();
+      ids.add(key.id);
+      wanted.set(key.collection, ids);
+    }
     for (const [logical, ids] of wanted) {
       const spec = projection.collections[logical];
       if (!spec) continue;
@@ -147,28 +157,46 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
       for (const id of ids) working.set(docKeyString(logical, id), null);
       for (const doc of found) working.set(docKeyString(logical, doc._id), doc);
     }
+  };
+
+  const readerOf =
+    (working: ReadonlyMap<string, Doc | null>, allowed: ReadonlySet<string>, namedBy: string) =>
+    (collection: string, id: string): Doc | null => {
+      const key = docKeyString(collection, id);
+      if (!allowed.has(key)) {
+        throw new ProjectionFailedError(`${checkpointId}: read ${collection}/${id}, which ${namedBy} did not name`);
+      }
+      return working.get(key) ?? null;
+    };
+
+  const applyBatch = async (batch: readonly RecordedEvent[]): Promise<void> => {
+    const last = batch[batch.length - 1];
+    if (!last) return;
+    const handled = batch.filter((event) => handles(event.type));
+    const working = new Map<string, Doc | null>();
+    const hasLookups = projection.lookups !== undefined;
+    const lookupsByEvent = handled.map((event) => (projection.lookups ? guarded(event, () => projection.lookups?.(event) ?? []) : []));
+    await fetchMissing(working, lookupsByEvent.flat());
+    const keysOf = (event: RecordedEvent, index: number): DocKey[] => {
+      const lookup = readerOf(working, keySet(lookupsByEvent[index] ?? []), 'lookups()');
+      return guarded(event, () => projection.keys(event, lookup));
+    };
+    // One read for the whole batch. With lookups this is a first guess from the stored documents:
+    // an earlier event of the batch may change what a later one touches, so keys are asked again below.
+    const firstKeys = handled.map(keysOf);
+    await fetchMissing(working, firstKeys.flat());
 
     const touched = new Map<string, GuardedChange>();
-    handled.forEach((event, index) => {
-      const allowed = keysByEvent[index] ?? new Set<string>();
-      const current = (collection: string, id: string): Doc | null => {
-        const key = docKeyString(collection, id);
-        if (!allowed.has(key)) {
-          throw new ProjectionFailedError(`${checkpointId}: read ${collection}/${id}, which keys() did not name`);
-        }
-        return working.get(key) ?? null;
-      };
-      const position = Number(event.position);
-      let changes;
-      try {
-        changes = projection.project(event, current);
-      } catch (err) {
-        if (err instanceof ProjectionFailedError) throw err;
-        throw new ProjectionFailedError(
-          `${checkpointId} failed on event ${event.id} (${event.type} at ${event.position}): ${String(err)}`,
-          { cause: err },
-        );
+    for (const [index, event] of handled.entries()) {
+      let keys = firstKeys[index] ?? [];
+      if (hasLookups) {
+        keys = keysOf(event, index);
+        await fetchMissing(working, keys);
       }
+      const allowed = new Set([...keySet(keys), ...keySet(lookupsByEvent[index] ?? [])]);
+      const current = readerOf(working, allowed, 'keys()');
+      const position = Number(event.position);
+      const changes = guarded(event, () => projection.project(event, current));
       for (const change of changes) {
         const key = docKeyString(change.collection, change.id);
         if (!allowed.has(key)) {
@@ -181,7 +209,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
         working.set(key, doc);
         touched.set(key, { collection: physicalOf(change.collection), id: change.id, position, doc });
       }
-    });
+    }
 
     await readStore.commitProjectionBatch({
       checkpointId,
