@@ -213,6 +213,25 @@ describe('run aggregate properties', () => {
     );
   });
 
+  it('with workers that only take tasks and report (no purge), total games never exceed num_games (rounded up to an SPRT batch)', () => {
+    const workOnly = fc.array(
+      actionArb.filter((action) => action.kind === 'assign' || (action.kind === 'update' && !action.oddGame)),
+      { minLength: 5, maxLength: 60, size: 'max' },
+    );
+    fc.assert(
+      fc.property(argsArb, workOnly, (args, actions) => {
+        // An automatic purge gives the games of purged tasks out again, by design.
+        for (const state of simulate({ ...args, auto_purge: false }, actions).states) {
+          const run = state as Run;
+          const batch = 2 * (run.args.sprt?.batch_size ?? 1);
+          expect(run.totalGames).toBeLessThanOrEqual(Math.ceil(run.args.num_games / batch) * batch);
+          expect(run.results.wins + run.results.losses + run.results.draws).toBeLessThanOrEqual(run.totalGames);
+        }
+      }),
+      { numRuns: PROPERTY_RUNS, seed: SEED },
+    );
+  });
+
   it('never lets a task play more than it was given, nor a finished run keep active tasks', () => {
     fc.assert(
       fc.property(simulationArb, ([args, actions]) => {
