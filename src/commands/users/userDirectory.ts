@@ -155,7 +155,10 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
       const key = emails.get(emailKey(email));
       return key === undefined ? undefined : entries.get(key)?.account;
     },
-    list: () => [...entries.values()].map((entry) => entry.account),
+    list: () =>
+      [...entries.values()]
+        .map((entry) => entry.account)
+        .sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.username.localeCompare(b.username)),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
