@@ -22,13 +22,13 @@ const sameWorkerInfo = (a: WorkerInfo, b: WorkerInfo): boolean => {
 };
 
 /** Why an update breaks the rules, in upstream's words; undefined when it is acceptable. */
-const updateError = (run: Run, taskId: number, before: number, now: number, spsaGames: number): string | undefined => {
-  if (now < before || (spsaGames > 0 && now <= 0) || (spsaGames > 0 && now <= before)) {
-    return workerMessages.updateTaskIncompatible(run.runId, taskId, before, now, spsaGames);
+const updateError = (run: Run, taskId: number, before: number, after: number, spsaGames: number): string | undefined => {
+  if (after < before || (spsaGames > 0 && after <= 0) || (spsaGames > 0 && after <= before)) {
+    return workerMessages.updateTaskIncompatible(run.runId, taskId, before, after, spsaGames);
   }
   // Workers only ever report whole game pairs.
-  if ((now - before) % 2 !== 0) return workerMessages.updateTaskOdd(run.runId, taskId, before, now);
-  if (run.args.sprt !== undefined && now % (2 * run.args.sprt.batch_size) !== 0) {
+  if ((after - before) % 2 !== 0) return workerMessages.updateTaskOdd(run.runId, taskId, before, after);
+  if (run.args.sprt !== undefined && after % (2 * run.args.sprt.batch_size) !== 0) {
     return workerMessages.updateTaskBatch(run.runId, taskId);
   }
   return undefined;
@@ -52,11 +52,11 @@ export const decideUpdateTask = (command: UpdateTask, state: RunState, context: 
     return reject('spsa-results-missing', `Update_task: task ${runId}/${taskId} of an SPSA run sent no spsa results`);
   }
   const at = toIso(context.now);
-  const before = countGames(task.stats);
-  const now = countGames(stats);
+  const gamesBefore = countGames(task.stats);
+  const gamesAfter = countGames(stats);
   const spsaGames = spsa !== undefined && spsaReport !== undefined ? countGames(spsaReport) : 0;
 
-  const error = updateError(run, taskId, before, now, spsaGames);
+  const error = updateError(run, taskId, gamesBefore, gamesAfter, spsaGames);
   if (error !== undefined) return [runEvent('TaskUpdateRejected', { runId, at, taskId, error })];
 
   const delta = subtractResults(stats, task.stats);
@@ -92,7 +92,7 @@ export const decideUpdateTask = (command: UpdateTask, state: RunState, context: 
     }
   }
 
-  if (now >= task.numGames) {
+  if (gamesAfter >= task.numGames) {
     const crashOrTime = crashOrTimeMessage(stats);
     events.push(runEvent('TaskCompleted', { runId, at, taskId, ...(crashOrTime !== undefined ? { crashOrTime } : {}) }));
   }
