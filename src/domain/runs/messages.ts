@@ -26,6 +26,13 @@ export const workerMessages = {
   staleActiveTask: 'Stale active task',
   invalidTaskId: (runId: string, taskId: number) => `Invalid task_id ${taskId} for run_id ${runId}`,
   invalidRunId: (runId: string) => `Invalid run_id: ${runId}`,
+  invalidTaskOwner: (key: 'unique_key' | 'username', runId: string, taskId: number, fromTask: string, fromRequest: string) =>
+    `Invalid ${key} for task ${task(runId, taskId)}. From task: ${fromTask}. From request: ${fromRequest}.`,
+  /** Request-shape errors the HTTP layer raises before any decision. */
+  missingRunId: 'Missing run_id',
+  missingTaskId: 'Missing task_id',
+  missingPgn: 'Missing pgn content',
+  workerLogMissingTaskId: 'Missing task_id for worker_log run context',
 } as const;
 
 export const lifecycleMessages = {

@@ -22,10 +22,7 @@ export const findOwnedTask = (
   if (worker !== undefined) {
     for (const key of ['unique_key', 'username'] as const) {
       if (worker[key] !== task.workerInfo[key]) {
-        return reject(
-          'not-task-owner',
-          `Invalid ${key} for task ${runId}/${taskId}. From task: ${task.workerInfo[key]}. From request: ${worker[key]}.`,
-        );
+        return reject('not-task-owner', workerMessages.invalidTaskOwner(key, runId, taskId, task.workerInfo[key], worker[key]));
       }
     }
   }
