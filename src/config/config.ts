@@ -19,6 +19,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   EVENT_STORE_URL: storeUrl('EVENT_STORE_URL', ['sqlite:', 'kurrentdb://', 'kurrentdb+discover://', 'esdb://', 'esdb+discover://']),
   READ_STORE_URL: storeUrl('READ_STORE_URL', ['sqlite:', 'mongodb://', 'mongodb+srv://']),
+  BLOB_STORE_URL: storeUrl('BLOB_STORE_URL', ['file:', 'mongodb://', 'mongodb+srv://']),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   RUN_PROJECTIONS: z
     .enum(['true', 'false', '1', '0'])
@@ -34,6 +35,8 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   eventStoreUrl: string;
   readStoreUrl: string;
+  /** PGNs and network files: a directory (`file:`) or GridFS (`mongodb://`). */
+  blobStoreUrl: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   runProjections: boolean;
   shutdownTimeoutMs: number;
@@ -64,6 +67,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: value.LOG_LEVEL,
     eventStoreUrl: value.EVENT_STORE_URL ?? `sqlite:${path.join(dataDir, 'events.sqlite')}`,
     readStoreUrl: value.READ_STORE_URL ?? `sqlite:${path.join(dataDir, 'read.sqlite')}`,
+    blobStoreUrl: value.BLOB_STORE_URL ?? `file:${path.join(dataDir, 'blobs')}`,
     sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
     runProjections: value.RUN_PROJECTIONS,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,

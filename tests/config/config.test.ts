@@ -7,6 +7,7 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.eventStoreUrl).toMatch(/^sqlite:.*data[/\\]events\.sqlite$/);
     expect(config.readStoreUrl).toMatch(/^sqlite:.*data[/\\]read\.sqlite$/);
+    expect(config.blobStoreUrl).toMatch(/^file:.*data[/\\]blobs$/);
     expect(config.sqliteSynchronous).toBe('FULL');
     expect(config.runProjections).toBe(true);
   });
@@ -28,6 +29,7 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['EVENT_STORE_URL', 'postgres://x'],
     ['READ_STORE_URL', 'redis://x'],
+    ['BLOB_STORE_URL', 's3://bucket'],
     ['SQLITE_SYNCHRONOUS', 'OFF'],
   ])('rejects a bad %s with one line naming it', (setting, value) => {
     let error: unknown;
