@@ -42,6 +42,8 @@ export interface UserDirectoryOptions {
 
 interface Entry {
   revision: bigint;
+  /** Log position of the registration: the tie-break for accounts registered in the same millisecond. */
+  registeredPosition: bigint;
   account: UserAccount;
 }
 
@@ -85,7 +87,7 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
     const domainEvent = { type: event.type, data: event.data } as UserEvent;
     const account = evolveUser(entry?.account ?? initialUserState(), domainEvent);
     if (account === null) return;
-    store(key, { revision: event.revision, account });
+    store(key, { revision: event.revision, registeredPosition: entry?.registeredPosition ?? event.position, account });
     for (const listener of listeners) listener(account, domainEvent);
   };
 
@@ -133,6 +135,7 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
     }
     let state: UserState = initialUserState();
     let revision = -1n;
+    const registeredPosition = events[0]?.position ?? 0n;
     for (const event of events) {
       if (!USER_TYPES.has(event.type)) continue;
       state = evolveUser(state, { type: event.type, data: event.data } as UserEvent);
@@ -140,7 +143,7 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
     }
     if (state === null) return undefined;
     const current = entries.get(key);
-    if (!current || current.revision < revision) store(key, { revision, account: state });
+    if (!current || current.revision < revision) store(key, { revision, registeredPosition, account: state });
     return entries.get(key)?.account;
   };
 
@@ -157,8 +160,8 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
     },
     list: () =>
       [...entries.values()]
-        .map((entry) => entry.account)
-        .sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.username.localeCompare(b.username)),
+        .sort((a, b) => a.account.registeredAt.localeCompare(b.account.registeredAt) || (a.registeredPosition < b.registeredPosition ? -1 : 1))
+        .map((entry) => entry.account),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
