@@ -15,9 +15,11 @@ import type { Projection } from '../src/projections/projection.js';
 import { createProjectionRunner } from '../src/projections/runner.js';
 
 const SQLITE_EVENTS = Number(process.env.BENCH_CATCHUP_EVENTS ?? 100_000);
-// FerretDB's SQLite backend answers a few hundred guarded writes per second: a smaller log keeps the run short.
-const MONGO_EVENTS = Number(process.env.BENCH_CATCHUP_MONGO_EVENTS ?? 5_000);
-const STREAMS = 2_000;
+// FerretDB's SQLite backend scans a collection for every guarded write: a smaller log over fewer
+// documents keeps the run short. Its figure shows the adapter works, not what MongoDB would do.
+const MONGO_EVENTS = Number(process.env.BENCH_CATCHUP_MONGO_EVENTS ?? 2_000);
+const SQLITE_STREAMS = 2_000;
+const MONGO_STREAMS = 100;
 
 const benchProjection = (collection: string): Projection => ({
   name: `bench-${collection}`,
@@ -32,7 +34,7 @@ const benchProjection = (collection: string): Projection => ({
   },
 });
 
-const fill = async (store: EventStore, events: number): Promise<bigint> => {
+const fill = async (store: EventStore, events: number, streams: number): Promise<bigint> => {
   let last = 0n;
   const chunk = 1_000;
   for (let done = 0; done < events; done += chunk) {
@@ -43,7 +45,7 @@ const fill = async (store: EventStore, events: number): Promise<bigint> => {
         data: { games: 2, wins: 1, losses: 1, draws: 0, pentanomial: [0, 0, 1, 0, 0] },
         metadata: { actor: 'bench', correlationId: randomUUID() },
       };
-      appends.push(store.append(`run-${i % STREAMS}`, [event], 'any'));
+      appends.push(store.append(`run-${i % streams}`, [event], 'any'));
     }
     for (const result of await Promise.all(appends)) if (result.position > last) last = result.position;
   }
@@ -51,9 +53,9 @@ const fill = async (store: EventStore, events: number): Promise<bigint> => {
 };
 
 /** Fills a fresh embedded log with `events` events, then times one projection folding all of it. */
-const catchUp = async (dir: string, readStore: ReadStore, events: number): Promise<number> => {
+const catchUp = async (dir: string, readStore: ReadStore, events: number, streams: number): Promise<number> => {
   const eventStore = createSqliteEventStore({ path: path.join(dir, `events-${randomUUID()}.sqlite`) });
-  const head = await fill(eventStore, events);
+  const head = await fill(eventStore, events, streams);
   const collection = `catchup${randomUUID().replaceAll('-', '').slice(0, 8)}`;
   const runner = createProjectionRunner({ eventStore, readStore, projection: benchProjection(collection), batchSize: 1_000 });
   const started = performance.now();
@@ -76,17 +78,17 @@ const catchUp = async (dir: string, readStore: ReadStore, events: number): Promi
 export const main = async (): Promise<void> => {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-catchup-'));
   try {
-    console.log(`projection catch-up from position 0 (${STREAMS} streams, batches of 1000 events)`);
+    console.log('projection catch-up from position 0, batches of 1000 events');
     const sqlite = createSqliteReadStore({ path: path.join(dir, 'read.sqlite'), synchronous: 'FULL' });
-    const sqliteRate = await catchUp(dir, sqlite, SQLITE_EVENTS);
-    console.log(`  SQLite read store:  ${Math.round(sqliteRate)} events/s over ${SQLITE_EVENTS} events`);
+    const sqliteRate = await catchUp(dir, sqlite, SQLITE_EVENTS, SQLITE_STREAMS);
+    console.log(`  SQLite read store:  ${Math.round(sqliteRate)} events/s (${SQLITE_EVENTS} events over ${SQLITE_STREAMS} documents)`);
     await sqlite.close();
     const mongoUrl = process.env.BENCH_MONGO_URL;
     if (mongoUrl) {
       const { createMongoReadStore } = await import('../src/stores/documents/mongo/index.js');
       const mongo = await createMongoReadStore({ url: mongoUrl, dbName: `bench_${Date.now()}` });
-      const mongoRate = await catchUp(dir, mongo, MONGO_EVENTS);
-      console.log(`  MongoDB read store: ${Math.round(mongoRate)} events/s over ${MONGO_EVENTS} events`);
+      const mongoRate = await catchUp(dir, mongo, MONGO_EVENTS, MONGO_STREAMS);
+      console.log(`  MongoDB read store: ${Math.round(mongoRate)} events/s (${MONGO_EVENTS} events over ${MONGO_STREAMS} documents)`);
       await mongo.close();
     } else {
       console.log('  MongoDB read store: skipped (set BENCH_MONGO_URL, e.g. to a FerretDB instance)');
