@@ -74,14 +74,12 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
   /** Applies one event of the log; events already covered by a direct stream read are skipped. */
   const apply = (event: RecordedEvent): void => {
     lastPosition = event.position > lastPosition ? event.position : lastPosition;
-    if (!event.streamId.startsWith(USER_STREAM_PREFIX) || !USER_TYPES.has(event.type)) return;
+    if (!event.streamId.startsWith(USER_STREAM_PREFIX)) return;
     const key = event.streamId.slice(USER_STREAM_PREFIX.length);
     const entry = entries.get(key);
     if (entry && event.revision <= entry.revision) return;
-    const expected = entry ? entry.revision + 1n : 0n;
-    if (event.revision !== expected) {
-      // Cannot happen with an ordered log; if it does, forget the account so `lookup` rereads it.
-      entries.delete(key);
+    if (!USER_TYPES.has(event.type)) {
+      if (entry) entries.set(key, { ...entry, revision: event.revision });
       return;
     }
     const domainEvent = { type: event.type, data: event.data } as UserEvent;
@@ -118,10 +116,27 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
       });
   };
 
-  const caughtUp = catchUp().then(() => {
+  let startError: unknown;
+  let started = false;
+  /** A one-shot directory reports a failed first read; a following one keeps trying until it succeeds. */
+  const start = async (): Promise<void> => {
+    for (;;) {
+      try {
+        await catchUp();
+        break;
+      } catch (err) {
+        if (!follow || closed) throw err;
+        startError = err;
+        options.onError?.(err);
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs).unref());
+      }
+    }
+    started = true;
+    startError = undefined;
     if (follow) subscribe();
-  });
-  // Callers see a failed first read through `ready()`; this only keeps it from being unhandled.
+  };
+  const caughtUp = start();
+  // Callers see a failed first read through `ready()` or `lookup()`; this only keeps it from being unhandled.
   caughtUp.catch(() => undefined);
 
   const readAccount = async (username: string): Promise<UserAccount | undefined> => {
@@ -137,8 +152,7 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
     let revision = -1n;
     const registeredPosition = events[0]?.position ?? 0n;
     for (const event of events) {
-      if (!USER_TYPES.has(event.type)) continue;
-      state = evolveUser(state, { type: event.type, data: event.data } as UserEvent);
+      if (USER_TYPES.has(event.type)) state = evolveUser(state, { type: event.type, data: event.data } as UserEvent);
       revision = event.revision;
     }
     if (state === null) return undefined;
@@ -151,6 +165,8 @@ export const createUserDirectory = (options: UserDirectoryOptions): UserDirector
     ready: () => caughtUp,
     get: (username) => entries.get(keyOf(username))?.account,
     async lookup(username) {
+      // While the store is unreachable at start-up, fail fast rather than queue callers behind the retries.
+      if (!started && startError !== undefined) throw startError;
       await caughtUp;
       return entries.get(keyOf(username))?.account ?? (await readAccount(username));
     },
