@@ -26,6 +26,22 @@ const schema = z.object({
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  REQUEST_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((value): boolean | string[] => {
+      if (value === 'true' || value === '1') return true;
+      if (value === 'false' || value === '0') return false;
+      return value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    }),
+  NN_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/, 'NN_URL must be an http(s) URL')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export interface Config {
@@ -40,6 +56,12 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   runProjections: boolean;
   shutdownTimeoutMs: number;
+  /** request_task calls handled at once; more are answered "too busy" (the worker retries later). */
+  requestTaskConcurrency: number;
+  /** Whether X-Forwarded-For names the client: false, true (any proxy), or the proxies' addresses/CIDRs. */
+  trustProxy: boolean | string[];
+  /** Where network files are served from; `/api/nn/<name>` redirects there when set, else serves the bytes. */
+  nnUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -71,5 +93,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
     runProjections: value.RUN_PROJECTIONS,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    requestTaskConcurrency: value.REQUEST_TASK_CONCURRENCY,
+    trustProxy: value.TRUST_PROXY,
+    ...(value.NN_URL === undefined ? {} : { nnUrl: value.NN_URL }),
   };
 };

@@ -1,0 +1,143 @@
+import type { ActiveTaskRef, FleetView, WorkerRunHistory } from '../../domain/scheduling/fleet.js';
+import type { Run, RunState, TaskState } from '../../domain/runs/state.js';
+import type { EpochMs } from '../../domain/shared/time.js';
+import { shortWorkerName, workerName } from '../../domain/shared/worker-info.js';
+
+interface Holder {
+  readonly runId: string;
+  readonly taskId: number;
+  readonly uniqueKey: string;
+  readonly workerName: string;
+  readonly assignedAt: EpochMs;
+}
+
+interface History {
+  readonly runIds: Set<string>;
+  lastRun?: string;
+  lastAssignedAt: EpochMs;
+}
+
+/**
+ * What the scheduler decides over: the unfinished runs, and upstream's in-memory maps kept
+ * incrementally from run state changes — the active task of each short worker name (wtt_map),
+ * active tasks per IP (connections_counter) and the runs each worker played (worker_runs).
+ */
+export interface ActiveRuns {
+  /** A newer state of a run (from the run cache). */
+  apply(runId: string, state: RunState): void;
+  runs(): Run[];
+  get(runId: string): Run | undefined;
+  size(): number;
+  /** The fleet as request_task sees it; `lastBeat` adds heartbeats to the tasks' own last update. */
+  fleet(lastBeat: (runId: string, taskId: number) => EpochMs | undefined): FleetView;
+  /** Drops finished runs from the workers' histories (upstream's clean_worker_runs). */
+  pruneHistories(): void;
+}
+
+const holderKey = (runId: string, taskId: number): string => `${runId}/${taskId}`;
+
+export interface ActiveRunsOptions {
+  /** A task stopped (completed, failed, dead, run finished...). */
+  onTaskStopped?: (runId: string, taskId: number) => void;
+}
+
+export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns => {
+  const runs = new Map<string, Run>();
+  const holders = new Map<string, Map<string, Holder>>();
+  const connections = new Map<string, number>();
+  const histories = new Map<string, History>();
+
+  const addHolder = (run: Run, task: TaskState): void => {
+    const shortName = shortWorkerName(task.workerInfo);
+    const held = holders.get(shortName) ?? new Map<string, Holder>();
+    held.set(holderKey(run.runId, task.taskId), {
+      runId: run.runId,
+      taskId: task.taskId,
+      uniqueKey: task.workerInfo.unique_key,
+      workerName: workerName(task.workerInfo),
+      assignedAt: task.assignedAt,
+    });
+    holders.set(shortName, held);
+    const address = task.workerInfo.remote_addr;
+    connections.set(address, (connections.get(address) ?? 0) + 1);
+  };
+
+  const removeHolder = (run: Run, task: TaskState): void => {
+    const shortName = shortWorkerName(task.workerInfo);
+    const held = holders.get(shortName);
+    if (held?.delete(holderKey(run.runId, task.taskId)) && held.size === 0) holders.delete(shortName);
+    const address = task.workerInfo.remote_addr;
+    const count = (connections.get(address) ?? 0) - 1;
+    if (count > 0) connections.set(address, count);
+    else connections.delete(address);
+  };
+
+  const recordHistory = (run: Run, task: TaskState): void => {
+    const shortName = shortWorkerName(task.workerInfo);
+    const history = histories.get(shortName) ?? { runIds: new Set<string>(), lastAssignedAt: -Infinity };
+    if (!run.finished) history.runIds.add(run.runId);
+    if (task.assignedAt >= history.lastAssignedAt) {
+      history.lastRun = run.runId;
+      history.lastAssignedAt = task.assignedAt;
+    }
+    histories.set(shortName, history);
+  };
+
+  return {
+    apply(runId, state) {
+      if (state.kind !== 'run') return;
+      const previous = runs.get(runId);
+      if (previous === undefined && state.finished) return;
+      const before = new Set(previous?.activeTaskIds ?? []);
+      const after = new Set(state.activeTaskIds);
+      if (previous !== undefined) {
+        for (const taskId of before) {
+          const task = previous.tasks.get(taskId);
+          if (after.has(taskId) || task === undefined) continue;
+          removeHolder(previous, task);
+          options.onTaskStopped?.(runId, taskId);
+        }
+      }
+      for (const taskId of after) {
+        const task = state.tasks.get(taskId);
+        if (!before.has(taskId) && task !== undefined) addHolder(state, task);
+      }
+      for (let taskId = previous?.tasks.length ?? 0; taskId < state.tasks.length; taskId += 1) {
+        const task = state.tasks.get(taskId);
+        if (task !== undefined) recordHistory(state, task);
+      }
+      if (state.finished) runs.delete(runId);
+      else runs.set(runId, state);
+    },
+    runs: () => [...runs.values()],
+    get: (runId) => runs.get(runId),
+    size: () => runs.size,
+    fleet(lastBeat) {
+      return {
+        activeTaskOf(shortName): ActiveTaskRef | undefined {
+          let newest: Holder | undefined;
+          for (const holder of holders.get(shortName)?.values() ?? []) {
+            if (newest === undefined || holder.assignedAt >= newest.assignedAt) newest = holder;
+          }
+          if (newest === undefined) return undefined;
+          const lastUpdated = runs.get(newest.runId)?.tasks.get(newest.taskId)?.lastUpdated ?? newest.assignedAt;
+          return {
+            runId: newest.runId,
+            taskId: newest.taskId,
+            uniqueKey: newest.uniqueKey,
+            workerName: newest.workerName,
+            lastSeen: Math.max(lastUpdated, lastBeat(newest.runId, newest.taskId) ?? -Infinity),
+          };
+        },
+        connectionsFrom: (address) => connections.get(address) ?? 0,
+        historyOf: (shortName): WorkerRunHistory | undefined => histories.get(shortName),
+      };
+    },
+    pruneHistories() {
+      for (const [shortName, history] of histories) {
+        for (const runId of history.runIds) if (!runs.has(runId)) history.runIds.delete(runId);
+        if (history.runIds.size === 0 && (history.lastRun === undefined || !runs.has(history.lastRun))) histories.delete(shortName);
+      }
+    },
+  };
+};

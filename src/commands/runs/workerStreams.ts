@@ -1,0 +1,40 @@
+import type { RecordedEvent } from '../../stores/events/port.js';
+
+/**
+ * Stream `worker-<short worker name>`: what concerns a worker machine rather than a run.
+ * `WorkerBlocked` / `WorkerUnblocked` (written by the workers page or the operator CLI) carry an
+ * optional `message` for the banner; `WorkerLogged` is a worker_log sent without a run.
+ */
+export const WORKER_STREAM_PREFIX = 'worker-';
+
+export const workerStreamName = (shortName: string): string => `${WORKER_STREAM_PREFIX}${shortName}`;
+
+export interface WorkerLoggedData {
+  readonly username: string;
+  readonly workerName: string;
+  readonly message: string;
+  readonly at: string;
+}
+
+/** The block records of worker names, in memory, kept from the worker streams. */
+export interface BlockedWorkers {
+  apply(event: RecordedEvent): void;
+  get(shortName: string): { readonly message: string } | undefined;
+}
+
+export const createBlockedWorkers = (): BlockedWorkers => {
+  const blocked = new Map<string, { message: string }>();
+  return {
+    apply(event) {
+      if (!event.streamId.startsWith(WORKER_STREAM_PREFIX)) return;
+      const shortName = event.streamId.slice(WORKER_STREAM_PREFIX.length);
+      if (event.type === 'WorkerBlocked') {
+        const message = (event.data as { message?: unknown } | null)?.message;
+        blocked.set(shortName, { message: typeof message === 'string' ? message : '' });
+      } else if (event.type === 'WorkerUnblocked') {
+        blocked.delete(shortName);
+      }
+    },
+    get: (shortName) => blocked.get(shortName),
+  };
+};
