@@ -13,6 +13,13 @@ import type { ProjectionEngine } from './projections/engine.js';
 import { createProjectionEngine } from './projections/engine.js';
 import type { ReadModels } from './projections/readModels.js';
 import { createReadModels } from './projections/readModels.js';
+import type { BlobStore } from './stores/blobs/port.js';
+import { openBlobStore } from './stores/blobs/fromUrl.js';
+import type { Authenticator } from './commands/users/authenticator.js';
+import { createAuthenticator } from './commands/users/authenticator.js';
+import type { SnapshotDoc } from './commands/aggregateStore.js';
+import type { RunService, RunServiceOptions } from './commands/runs/index.js';
+import { createRunService } from './commands/runs/index.js';
 
 export const TOKENS = {
   config: Symbol('Config') as InjectionToken<Config>,
@@ -22,13 +29,47 @@ export const TOKENS = {
   projections: Symbol('Projections') as InjectionToken<readonly Projection[]>,
   projectionEngine: Symbol('ProjectionEngine') as InjectionToken<ProjectionEngine>,
   readModels: Symbol('ReadModels') as InjectionToken<ReadModels>,
+  blobStore: Symbol('BlobStore') as InjectionToken<BlobStore>,
+  authenticator: Symbol('Authenticator') as InjectionToken<Authenticator>,
+  runService: Symbol('RunService') as InjectionToken<RunService>,
+  /** Closes what the container created on first use (run service, authenticator), newest first. */
+  closers: Symbol('Closers') as InjectionToken<Closers>,
 } as const;
+
+/** Services created on first use register how to close them; the projector never creates them. */
+export interface Closers {
+  add(close: () => Promise<void>): void;
+  closeAll(): Promise<void>;
+}
+
+const createClosers = (): Closers => {
+  const closers: Array<() => Promise<void>> = [];
+  return {
+    add: (close) => void closers.push(close),
+    async closeAll() {
+      while (closers.length > 0) await closers.pop()?.();
+    },
+  };
+};
+
+/** The factory's first result, for every later resolution too. */
+const once = <T>(create: () => T): (() => T) => {
+  let created: { value: T } | undefined;
+  return () => (created ??= { value: create() }).value;
+};
+
+/** Per-user facts the run service needs from read models other modules maintain. */
+export type RunServiceOverrides = Partial<
+  Pick<RunServiceOptions, 'clock' | 'random' | 'cpuHoursOf' | 'machineLimitOf' | 'bookSriOf' | 'jobIntervalMs'>
+>;
 
 export interface CompositionOptions {
   config: Config;
   logger: Logger;
   /** Replaces the catalogue (tests use small projections). */
   projections?: readonly Projection[];
+  /** Replaces run service defaults (tests inject a clock, randomness, CPU hours). */
+  runService?: RunServiceOverrides;
 }
 
 /**
@@ -44,6 +85,13 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
     readStore = await openReadStore({ url: config.readStoreUrl, sqliteSynchronous: config.sqliteSynchronous });
   } catch (err) {
     await eventStore.close();
+    throw err;
+  }
+  let blobStore: BlobStore;
+  try {
+    blobStore = await openBlobStore({ url: config.blobStoreUrl });
+  } catch (err) {
+    await Promise.allSettled([eventStore.close(), readStore.close()]);
     throw err;
   }
 
@@ -63,15 +111,44 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
     }),
   });
   container.register(TOKENS.readModels, { useValue: createReadModels(readStore, projections) });
+  container.register(TOKENS.blobStore, { useValue: blobStore });
+  const closers = createClosers();
+  container.register(TOKENS.closers, { useValue: closers });
+  container.register(TOKENS.authenticator, {
+    useFactory: once(() => {
+      const authenticator = createAuthenticator({
+        eventStore,
+        onError: (err) => logger.error({ err }, 'user directory failed'),
+      });
+      closers.add(() => authenticator.close());
+      return authenticator;
+    }),
+  });
+  container.register(TOKENS.runService, {
+    useFactory: once(() => {
+      const runService = createRunService({
+        eventStore,
+        snapshots: readStore.collection<SnapshotDoc>('run_snapshots', { indexes: [] }),
+        requestTaskConcurrency: config.requestTaskConcurrency,
+        onError: (err, where) => logger.error({ err }, `run service: ${where}`),
+        onDiagnostic: (message) => logger.warn(message),
+        ...options.runService,
+      });
+      closers.add(() => runService.stop());
+      return runService;
+    }),
+  });
   return container;
 };
 
-/** Stops the projections, then flushes and closes both stores. */
+/** Stops the services and the projections, then flushes and closes the stores. */
 export const disposeContainer = async (container: DependencyContainer): Promise<void> => {
+  await container.resolve(TOKENS.closers).closeAll();
   await container.resolve(TOKENS.projectionEngine).stop();
   const results = await Promise.allSettled([
     container.resolve(TOKENS.eventStore).close(),
     container.resolve(TOKENS.readStore).close(),
+    container.resolve(TOKENS.blobStore).close(),
   ]);
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;

@@ -4,6 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { TOKENS, disposeContainer } from '../container.js';
 import { registerErrorHandling } from './plugins/errorHandler.js';
 import { healthRoutes } from './routes/health.js';
+import { workerApi } from './worker/plugin.js';
 
 export interface AppOptions {
   container: DependencyContainer;
@@ -15,16 +16,30 @@ export interface AppOptions {
 export const buildApp = async (options: AppOptions): Promise<FastifyInstance> => {
   const { container } = options;
   const logger = container.resolve(TOKENS.logger);
+  const config = container.resolve(TOKENS.config);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 8 * 1024 * 1024,
     return503OnClosing: true,
+    trustProxy: config.trustProxy,
   });
   registerErrorHandling(app);
+  const authenticator = container.resolve(TOKENS.authenticator);
+  const runService = container.resolve(TOKENS.runService);
   app.addHook('onReady', async () => {
     await container.resolve(TOKENS.projectionEngine).start();
+    await authenticator.ready();
+    await runService.start();
   });
   await app.register(healthRoutes(container));
+  await app.register(
+    workerApi({
+      authenticate: (username, password) => authenticator.authenticate(username, password),
+      runs: runService,
+      blobs: container.resolve(TOKENS.blobStore),
+      ...(config.nnUrl === undefined ? {} : { nnUrl: config.nnUrl }),
+    }),
+  );
   if (options.ownsContainer ?? true) {
     app.addHook('onClose', async () => {
       await disposeContainer(container);

@@ -30,7 +30,10 @@ export const workerInfoSchema = z.strictObject({
   compiler: z.enum(SUPPORTED_COMPILERS),
   unique_key: z.string().regex(UNIQUE_KEY, 'invalid unique_key'),
   modified: z.boolean(),
-  worker_arch: z.enum([...SUPPORTED_ARCHES, 'unknown'] as [string, ...string[]]),
+  worker_arch: z.enum([...SUPPORTED_ARCHES, 'unknown'] as [string, ...string[]], {
+    error: (issue) =>
+      issue.input === undefined ? 'missing worker_arch' : `${JSON.stringify(issue.input)} is not a supported architecture`,
+  }),
   ARCH: z.string(),
   nps: z.number().min(0),
   near_github_api_limit: z.boolean(),

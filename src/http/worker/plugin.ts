@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { WorkerApiDeps } from './deps.js';
+import { registerWorkerEnvelope } from './envelope.js';
+import { registerDownloads } from './routes/downloads.js';
+import { registerRequestTask } from './routes/requestTask.js';
+import { registerRequestVersion } from './routes/requestVersion.js';
+import { registerStopRun } from './routes/stopRun.js';
+import { registerTaskReports } from './routes/taskReports.js';
+import { registerUploadPgn } from './routes/uploadPgn.js';
+import { registerWorkerLog } from './routes/workerLog.js';
+
+/**
+ * The worker protocol (the nine POST endpoints of the unmodified Fishtest worker) and the
+ * downloads it and its users make, under one envelope: every reply carries `duration`, errors
+ * are `{"error": "<path>: <message>"}`.
+ */
+export const workerApi =
+  (deps: WorkerApiDeps): FastifyPluginAsync =>
+  async (app) => {
+    registerWorkerEnvelope(app);
+    registerRequestVersion(app, deps);
+    registerRequestTask(app, deps);
+    registerTaskReports(app, deps);
+    registerStopRun(app, deps);
+    registerUploadPgn(app, deps);
+    registerWorkerLog(app, deps);
+    registerDownloads(app, deps);
+  };

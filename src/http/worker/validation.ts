@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { EventContext } from '../../stores/events/port.js';
+import { isRejection } from '../../domain/shared/decider.js';
+import { workerName, type WorkerInfo } from '../../domain/shared/worker-info.js';
+import type { Run, TaskState } from '../../domain/runs/state.js';
+import { workerMessages } from '../../domain/runs/messages.js';
+import { findOwnedTask } from '../../domain/tasks/task-ownership.js';
+import type { WorkerApiDeps } from './deps.js';
+import { WorkerApiError } from './envelope.js';
+import { countryCode, remoteAddress } from './clientInfo.js';
+import { credentialsSchema, workerRequestSchema, type WorkerRequest } from './schemas.js';
+
+/**
+ * Upstream's `validate_username_password`: the credentials' shape (400), then the account (401).
+ * Checked before anything else, so a wrong password wins over every other mistake.
+ */
+export const authenticateWorker = async (request: FastifyRequest, deps: WorkerApiDeps): Promise<void> => {
+  const credentials = credentialsSchema.parse(request.body);
+  const result = await deps.authenticate(credentials.worker_info.username, credentials.password);
+  if (!result.ok) throw new WorkerApiError(401, result.message);
+};
+
+export interface ValidatedRequest {
+  readonly body: WorkerRequest;
+  /** The worker info as stored on tasks: with `remote_addr` (the task's, for task requests) and `country_code`. */
+  readonly worker: WorkerInfo;
+  readonly run?: Run;
+  readonly task?: TaskState;
+  /** Metadata for the events this request causes. */
+  readonly context: EventContext;
+}
+
+/**
+ * Upstream's `validate_request`: authentication, the strict request schema, then the run and
+ * task it names — "Invalid run_id", "Invalid task_id", and the task must be this worker's.
+ */
+export const validateWorkerRequest = async (request: FastifyRequest, deps: WorkerApiDeps): Promise<ValidatedRequest> => {
+  await authenticateWorker(request, deps);
+  const body = workerRequestSchema.parse(request.body);
+  let run: Run | undefined;
+  let task: TaskState | undefined;
+  if (body.run_id !== undefined) {
+    const state = await deps.runs.getRun(body.run_id);
+    if (state.kind !== 'run') throw new WorkerApiError(400, workerMessages.invalidRunId(body.run_id));
+    run = state;
+    if (body.task_id !== undefined) {
+      const found = findOwnedTask(state, body.run_id, body.task_id, body.worker_info);
+      if (isRejection(found)) throw new WorkerApiError(400, found.message);
+      task = found.task;
+    }
+  }
+  const clientIp = remoteAddress(request);
+  const worker: WorkerInfo = {
+    ...body.worker_info,
+    remote_addr: task?.workerInfo.remote_addr ?? clientIp,
+    country_code: countryCode(request),
+  };
+  const context: EventContext = { actor: `worker:${workerName(worker)}`, correlationId: randomUUID(), clientIp };
+  return { body, worker, ...(run ? { run } : {}), ...(task ? { task } : {}), context };
+};
+
+/** The run and task a task endpoint needs ("Missing run_id" / "Missing task_id" otherwise). */
+export const requireTask = (validated: ValidatedRequest): { runId: string; taskId: number; worker: WorkerInfo } => {
+  const { body } = validated;
+  if (body.run_id === undefined) throw new WorkerApiError(400, 'Missing run_id');
+  if (body.task_id === undefined) throw new WorkerApiError(400, 'Missing task_id');
+  return { runId: body.run_id, taskId: body.task_id, worker: validated.worker };
+};
