@@ -1,0 +1,108 @@
+import { NETWORK_EVENT_TYPES, type NetworkEvent } from '../../domain/networks/events.js';
+import type { RunEvent, RunEventType } from '../../domain/runs/events.js';
+import { workerName } from '../../domain/shared/worker-info.js';
+import { USER_EVENT_TYPES, type UserEvent } from '../../domain/users/index.js';
+import type { RecordedEvent } from '../../stores/events/port.js';
+import type { DocChange, DocKey, Projection } from '../projection.js';
+import { asRunEvent, purgedTaskIds, RUN_STOPPING_TYPES, stopsAllTasks, stopsOneTask, TASK_STOPPING_TYPES } from '../runs/runEventFacts.js';
+import { actionId, type ActionDocument, type ActionFields } from './actionDocument.js';
+import { networkEventActions, runEventActions, userEventActions, type ActionRunDocument } from './auditActions.js';
+
+export const ACTIONS = 'actions';
+/** Per run: branch, owner and the workers of its active tasks, which its audit entries name. */
+export const ACTION_RUNS = 'actionRuns';
+
+const RUN_TYPES = [
+  'RunCreated',
+  'RunApproved',
+  'RunUnapproved',
+  'RunModified',
+  'TaskAssigned',
+  ...TASK_STOPPING_TYPES,
+  ...RUN_STOPPING_TYPES,
+  'RunPurged',
+  'RunPurgeRefused',
+  'WorkerLogged',
+] as const satisfies readonly RunEventType[];
+
+const NETWORK_TYPES: ReadonlySet<string> = new Set(NETWORK_EVENT_TYPES);
+const USER_TYPES: ReadonlySet<string> = new Set(USER_EVENT_TYPES);
+
+const hasName = (data: unknown, field: 'name' | 'username'): boolean =>
+  typeof data === 'object' && data !== null && typeof (data as Record<string, unknown>)[field] === 'string';
+
+/** The entries of a non-run event (networks, users). */
+const otherActions = (event: RecordedEvent): ActionFields[] => {
+  if (NETWORK_TYPES.has(event.type) && hasName(event.data, 'name')) {
+    return networkEventActions({ type: event.type, data: event.data } as NetworkEvent);
+  }
+  if (USER_TYPES.has(event.type) && hasName(event.data, 'username')) {
+    return userEventActions({ type: event.type, data: event.data } as UserEvent);
+  }
+  return [];
+};
+
+const actionsOf = (event: RecordedEvent, run: ActionRunDocument | null): ActionFields[] => {
+  const runEvent = asRunEvent(event);
+  return runEvent ? runEventActions(runEvent, run) : otherActions(event);
+};
+
+/** Upstream stamps an action with the time it is stored: here, the time the event was stored. */
+const unixSeconds = (event: RecordedEvent): number => Date.parse(event.metadata.serverTime) / 1000;
+
+/** The run's bookkeeping after the event: who works on which active task. */
+const nextRunDocument = (run: ActionRunDocument | null, event: RunEvent): ActionRunDocument | null => {
+  if (event.type === 'RunCreated') {
+    return { _id: event.data.runId, new_tag: event.data.args.new_tag, username: event.data.args.username, workers: {} };
+  }
+  if (!run) return null;
+  if (event.type === 'TaskAssigned') {
+    const { taskId, workerInfo } = event.data;
+    return { ...run, workers: { ...run.workers, [String(taskId)]: { worker: workerName(workerInfo), username: workerInfo.username } } };
+  }
+  const stopped = stopsAllTasks(event)
+    ? Object.keys(run.workers)
+    : stopsOneTask(event)
+      ? [String(event.data.taskId)]
+      : purgedTaskIds(event).map(String);
+  if (!stopped.some((taskId) => taskId in run.workers)) return run;
+  const workers = { ...run.workers };
+  for (const taskId of stopped) delete workers[taskId];
+  return { ...run, workers };
+};
+
+/**
+ * The audit log: one entry per auditable event (two for a failed or dead task that also crashed
+ * or lost on time), with upstream's action names and fields.
+ */
+export const actionsProjection: Projection = {
+  name: 'actions',
+  version: 1,
+  collections: {
+    [ACTIONS]: {
+      indexes: ['time', 'action', 'run_id', 'username'],
+      textFields: ['action', 'username', 'worker', 'message', 'run', 'user', 'nn'],
+    },
+    [ACTION_RUNS]: { indexes: [] },
+  },
+  eventTypes: [...RUN_TYPES, ...NETWORK_EVENT_TYPES, ...USER_EVENT_TYPES],
+  keys: (event) => {
+    const entries = actionsOf(event, null).map((_, index): DocKey => ({ collection: ACTIONS, id: actionId(event.position, index) }));
+    const run = asRunEvent(event);
+    return run ? [{ collection: ACTION_RUNS, id: run.data.runId }, ...entries] : entries;
+  },
+  project: (event, current) => {
+    const runEvent = asRunEvent(event);
+    const run = runEvent ? (current(ACTION_RUNS, runEvent.data.runId) as ActionRunDocument | null) : null;
+    const time = unixSeconds(event);
+    const changes: DocChange[] = actionsOf(event, run).map((fields, index) => {
+      const doc: ActionDocument = { _id: actionId(event.position, index), time, ...fields };
+      return { collection: ACTIONS, id: doc._id, doc };
+    });
+    if (runEvent) {
+      const next = nextRunDocument(run, runEvent);
+      if (next && next !== run) changes.push({ collection: ACTION_RUNS, id: next._id, doc: next });
+    }
+    return changes;
+  },
+};

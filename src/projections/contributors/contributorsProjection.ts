@@ -1,0 +1,222 @@
+import type { RunEvent, RunEventType } from '../../domain/runs/events.js';
+import { countGames } from '../../domain/shared/results.js';
+import { estimateGameDuration } from '../../domain/shared/time-control.js';
+import type { Doc } from '../../stores/documents/port.js';
+import type { RecordedEvent } from '../../stores/events/port.js';
+import type { DocChange, DocKey, Projection } from '../projection.js';
+import {
+  asRunEvent,
+  eventTime,
+  purgedTaskIds,
+  RUN_STOPPING_TYPES,
+  stopsAllTasks,
+  stopsOneTask,
+  TASK_STOPPING_TYPES,
+} from '../runs/runEventFacts.js';
+
+export const CONTRIBUTORS = 'contributors';
+export const CONTRIBUTORS_MONTHLY = 'contributorsMonthly';
+/** Per run: owner, time control, threads and the user behind each active task. */
+export const CONTRIBUTOR_RUNS = 'contributorRuns';
+
+/** A user's totals (upstream `user_cache` / `top_month` fields, minus games_per_hour, which is live). */
+export interface ContributionTotals {
+  username: string;
+  games: number;
+  tests: number;
+  cpu_hours: number;
+  /** Time of the user's last reported games; null before any. */
+  last_updated: string | null;
+  /** Repository of the user's latest run ("" before any). */
+  tests_repo: string;
+  /** Derived: games > 0 or tests > 0 (upstream lists only those). */
+  contributed: boolean;
+}
+
+export interface ContributorDocument extends Doc, ContributionTotals {
+  _id: string;
+  /** Set once the user registered (user-<name> streams). */
+  registered_at?: string;
+}
+
+export interface MonthlyContributorDocument extends Doc, ContributionTotals {
+  _id: string;
+  /** UTC calendar month, `YYYY-MM`. */
+  month: string;
+}
+
+export interface ContributorRunDocument extends Doc {
+  _id: string;
+  owner: string;
+  tc: string;
+  threads: number;
+  /** Task id → the worker's user, for active tasks only. */
+  workers: Record<string, string>;
+}
+
+export const monthOf = (iso: string): string => new Date(iso).toISOString().slice(0, 7);
+export const monthlyId = (month: string, username: string): string => `${month}:${username}`;
+
+/** CPU hours of `games` games of a run: games · threads · expected game duration (upstream `process_run`). */
+export const cpuHoursOf = (games: number, tc: string, threads: number): number =>
+  (games * threads * estimateGameDuration(tc)) / 3600;
+
+const emptyTotals = (username: string): ContributionTotals => ({
+  username,
+  games: 0,
+  tests: 0,
+  cpu_hours: 0,
+  last_updated: null,
+  tests_repo: '',
+  contributed: false,
+});
+
+interface Contribution {
+  games: number;
+  tests: number;
+  cpuHours: number;
+  at?: string;
+  testsRepo?: string;
+}
+
+const addTo = <T extends ContributionTotals>(totals: T, add: Contribution): T => {
+  const games = totals.games + add.games;
+  const tests = totals.tests + add.tests;
+  const lastUpdated =
+    add.at === undefined || (totals.last_updated !== null && totals.last_updated >= add.at) ? totals.last_updated : add.at;
+  return {
+    ...totals,
+    games,
+    tests,
+    cpu_hours: totals.cpu_hours + add.cpuHours,
+    last_updated: lastUpdated,
+    tests_repo: add.testsRepo ?? totals.tests_repo,
+    contributed: games > 0 || tests > 0,
+  };
+};
+
+const CONTRIBUTOR_EVENTS = [
+  'RunCreated',
+  'TaskAssigned',
+  'TaskResultsReported',
+  ...TASK_STOPPING_TYPES,
+  ...RUN_STOPPING_TYPES,
+  'RunPurged',
+] as const satisfies readonly RunEventType[];
+
+const runKey = (runId: string): DocKey => ({ collection: CONTRIBUTOR_RUNS, id: runId });
+
+/** Whose contribution the event is, and in which month, when it credits anybody. */
+const creditedUser = (event: RunEvent, run: ContributorRunDocument | null): string | null => {
+  if (event.type === 'RunCreated') return event.data.args.username;
+  if (event.type === 'TaskResultsReported') {
+    return event.data.workerInfo?.username ?? run?.workers[String(event.data.taskId)] ?? null;
+  }
+  return null;
+};
+
+const userKeys = (username: string, at: string): DocKey[] => [
+  { collection: CONTRIBUTORS, id: username },
+  { collection: CONTRIBUTORS_MONTHLY, id: monthlyId(monthOf(at), username) },
+];
+
+const registeredUser = (event: RecordedEvent): string | null => {
+  if (event.type !== 'UserRegistered') return null;
+  const username = (event.data as { username?: unknown } | null)?.username;
+  return typeof username === 'string' ? username : null;
+};
+
+const nextRun = (run: ContributorRunDocument | null, event: RunEvent): ContributorRunDocument | null => {
+  if (event.type === 'RunCreated') {
+    const { username, tc, threads } = event.data.args;
+    return { _id: event.data.runId, owner: username, tc, threads, workers: {} };
+  }
+  if (!run) return null;
+  if (event.type === 'TaskAssigned') {
+    return { ...run, workers: { ...run.workers, [String(event.data.taskId)]: event.data.workerInfo.username } };
+  }
+  const stopped = stopsAllTasks(event)
+    ? Object.keys(run.workers)
+    : stopsOneTask(event)
+      ? [String(event.data.taskId)]
+      : purgedTaskIds(event).map(String);
+  if (!stopped.some((taskId) => taskId in run.workers)) return run;
+  const workers = { ...run.workers };
+  for (const taskId of stopped) delete workers[taskId];
+  return { ...run, workers };
+};
+
+/**
+ * Contributor statistics kept up to date event by event, instead of upstream's batch job: per
+ * user, all-time and per UTC calendar month, the games their workers played, the CPU hours those
+ * games took, the tests they submitted and when they last played.
+ */
+export const contributorsProjection: Projection = {
+  name: 'contributors',
+  version: 1,
+  collections: {
+    [CONTRIBUTORS]: {
+      indexes: ['username', 'cpu_hours', 'games', 'tests', 'last_updated', 'contributed'],
+      textFields: ['username'],
+    },
+    [CONTRIBUTORS_MONTHLY]: {
+      indexes: ['month', 'username', 'cpu_hours', 'games', 'tests', 'last_updated'],
+      textFields: ['username'],
+    },
+    [CONTRIBUTOR_RUNS]: { indexes: [] },
+  },
+  eventTypes: [...CONTRIBUTOR_EVENTS, 'UserRegistered'],
+  // The user credited with a task's games is known from the task's assignment, kept per run.
+  lookups: (event) => {
+    const run = asRunEvent(event);
+    return run?.type === 'TaskResultsReported' ? [runKey(run.data.runId)] : [];
+  },
+  keys: (event, lookup) => {
+    const registered = registeredUser(event);
+    if (registered !== null) return [{ collection: CONTRIBUTORS, id: registered }];
+    const run = asRunEvent(event);
+    if (!run) return [];
+    const runDoc = run.type === 'TaskResultsReported' ? (lookup(CONTRIBUTOR_RUNS, run.data.runId) as ContributorRunDocument | null) : null;
+    const user = creditedUser(run, runDoc);
+    return [runKey(run.data.runId), ...(user === null ? [] : userKeys(user, eventTime(event)))];
+  },
+  project: (event, current) => {
+    const registered = registeredUser(event);
+    if (registered !== null) {
+      const previous = current(CONTRIBUTORS, registered) as ContributorDocument | null;
+      const doc: ContributorDocument = {
+        ...(previous ?? { _id: registered, ...emptyTotals(registered) }),
+        registered_at: eventTime(event),
+      };
+      return [{ collection: CONTRIBUTORS, id: registered, doc }];
+    }
+    const run = asRunEvent(event);
+    if (!run) return [];
+    const runDoc = current(CONTRIBUTOR_RUNS, run.data.runId) as ContributorRunDocument | null;
+    const changes: DocChange[] = [];
+    const user = creditedUser(run, runDoc);
+    const at = eventTime(event);
+    let contribution: Contribution | null = null;
+    if (run.type === 'RunCreated') {
+      contribution = { games: 0, tests: 1, cpuHours: 0, testsRepo: run.data.args.tests_repo };
+    } else if (run.type === 'TaskResultsReported' && runDoc) {
+      const games = countGames(run.data.delta);
+      contribution = { games, tests: 0, cpuHours: cpuHoursOf(games, runDoc.tc, runDoc.threads), at };
+    }
+    if (user !== null && contribution !== null) {
+      const allTime = current(CONTRIBUTORS, user) as ContributorDocument | null;
+      changes.push({ collection: CONTRIBUTORS, id: user, doc: addTo(allTime ?? { _id: user, ...emptyTotals(user) }, contribution) });
+      const month = monthOf(at);
+      const id = monthlyId(month, user);
+      const monthly = current(CONTRIBUTORS_MONTHLY, id) as MonthlyContributorDocument | null;
+      changes.push({
+        collection: CONTRIBUTORS_MONTHLY,
+        id,
+        doc: addTo(monthly ?? { _id: id, month, ...emptyTotals(user) }, contribution),
+      });
+    }
+    const next = nextRun(runDoc, run);
+    if (next && next !== runDoc) changes.push({ collection: CONTRIBUTOR_RUNS, id: next._id, doc: next });
+    return changes;
+  },
+};

@@ -1,0 +1,302 @@
+import type { RunArgs, SpsaState } from '../../domain/runs/args.js';
+import type { RunEvent } from '../../domain/runs/events.js';
+import type { RunStatus } from '../../domain/runs/state.js';
+import { addResults, countGames, ZERO_RESULTS, type Results } from '../../domain/shared/results.js';
+import { estimateGameDuration } from '../../domain/shared/time-control.js';
+import type { Doc } from '../../stores/documents/port.js';
+
+/**
+ * Upstream's run document without its `tasks` and `bad_tasks` arrays (those live in the tasks
+ * read model, one document per task), plus a few derived fields the lists filter and sort on.
+ * Times are ISO-8601 strings (they sort as text).
+ */
+export interface RunDocument extends Doc {
+  _id: string;
+  args: RunArgs;
+  start_time: string;
+  last_updated: string;
+  tc_base: number;
+  rescheduled_from?: string;
+  approved: boolean;
+  approver: string;
+  finished: boolean;
+  deleted: boolean;
+  failed: boolean;
+  failures: number;
+  is_green: boolean;
+  is_yellow: boolean;
+  workers: number;
+  cores: number;
+  committed_games: number;
+  total_games: number;
+  results: Results;
+  /** Σ concurrency · nps of the active tasks (upstream recomputes it every 60 s). */
+  nps: number;
+  games_per_minute: number;
+  /** Derived: pending, paused, active, finished or failed (upstream `_classify_run_status`). */
+  status: RunStatus;
+  /** Derived: W + L + D. */
+  games: number;
+  /** Number of tasks ever assigned (task ids are 0 … tasks_count − 1). */
+  tasks_count: number;
+  bad_tasks_count: number;
+}
+
+/** What the run document's counters need to know about one active task. */
+export interface ActiveTaskCounters {
+  concurrency: number;
+  num_games: number;
+  /** W + L + D reported so far. */
+  played: number;
+  nps: number;
+}
+
+/**
+ * Bookkeeping kept beside the run document (so list queries do not load it): the active tasks,
+ * bounded by the run's workers, and the ids of tasks already set aside as bad.
+ */
+export interface RunTaskCounters extends Doc {
+  _id: string;
+  active: Record<string, ActiveTaskCounters>;
+  bad: number[];
+}
+
+export interface RunReadState {
+  doc: RunDocument;
+  counters: RunTaskCounters;
+}
+
+/** Upstream's reference speed behind games_per_minute. */
+const GAMES_PER_MINUTE_REFERENCE_NPS = 691_680;
+
+const statusOf = (doc: Pick<RunDocument, 'finished' | 'failed' | 'workers' | 'approved'>): RunStatus => {
+  if (doc.finished) return doc.failed ? 'failed' : 'finished';
+  if (doc.workers > 0) return 'active';
+  return doc.approved ? 'paused' : 'pending';
+};
+
+/** Upstream `update_nps_gpm`, computed from the active tasks at every event instead of every 60 s. */
+const speedOf = (args: RunArgs, active: Record<string, ActiveTaskCounters>): { nps: number; games_per_minute: number } => {
+  let nps = 0;
+  let gamesPerMinute = 0;
+  const gameDuration = estimateGameDuration(args.tc);
+  for (const task of Object.values(active)) {
+    nps += task.concurrency * task.nps;
+    if (task.nps !== 0) {
+      gamesPerMinute +=
+        (task.nps / GAMES_PER_MINUTE_REFERENCE_NPS) * (60 / gameDuration) * Math.floor(task.concurrency / args.threads);
+    }
+  }
+  return { nps, games_per_minute: gamesPerMinute };
+};
+
+/** Recomputes the derived fields after a change. */
+const settle = (state: RunReadState): RunReadState => {
+  const { doc, counters } = state;
+  const speed = doc.finished ? { nps: 0, games_per_minute: 0 } : speedOf(doc.args, counters.active);
+  return {
+    doc: { ...doc, ...speed, status: statusOf(doc), games: countGames(doc.results) },
+    counters,
+  };
+};
+
+const created = (event: Extract<RunEvent, { type: 'RunCreated' }>): RunReadState => {
+  const { runId, at, args, tcBase, rescheduledFrom } = event.data;
+  const doc: RunDocument = {
+    _id: runId,
+    args,
+    start_time: at,
+    last_updated: at,
+    tc_base: tcBase,
+    ...(rescheduledFrom !== undefined ? { rescheduled_from: rescheduledFrom } : {}),
+    approved: false,
+    approver: '',
+    finished: false,
+    deleted: false,
+    failed: false,
+    failures: 0,
+    is_green: false,
+    is_yellow: false,
+    workers: 0,
+    cores: 0,
+    committed_games: 0,
+    total_games: 0,
+    results: ZERO_RESULTS,
+    nps: 0,
+    games_per_minute: 0,
+    status: 'pending',
+    games: 0,
+    tasks_count: 0,
+    bad_tasks_count: 0,
+  };
+  return { doc, counters: { _id: runId, active: {}, bad: [] } };
+};
+
+/** Upstream `set_inactive_task`: the task's unplayed games and its cores are freed. */
+const stopTask = (state: RunReadState, taskId: number): RunReadState => {
+  const key = String(taskId);
+  const task = state.counters.active[key];
+  if (task === undefined) return state;
+  const { [key]: _stopped, ...active } = state.counters.active;
+  return {
+    doc: {
+      ...state.doc,
+      workers: state.doc.workers - 1,
+      cores: state.doc.cores - task.concurrency,
+      committed_games: state.doc.committed_games + task.played - task.num_games,
+    },
+    counters: { ...state.counters, active },
+  };
+};
+
+const stopAllTasks = (state: RunReadState): RunReadState =>
+  Object.keys(state.counters.active).reduce((next, key) => stopTask(next, Number(key)), state);
+
+const withSpsa = (args: RunArgs, data: Extract<RunEvent, { type: 'SpsaResultsApplied' }>['data']): RunArgs => {
+  const spsa = args.spsa;
+  if (spsa === undefined) return args;
+  const next: SpsaState = {
+    ...spsa,
+    iter: data.iter,
+    params: spsa.params.map((param, index) => ({ ...param, theta: data.thetas[index] ?? param.theta })),
+    ...(data.historySample ? { param_history: [...(spsa.param_history ?? []), data.historySample] } : {}),
+  };
+  return { ...args, spsa: next };
+};
+
+/**
+ * Folds one run event into the run's read documents, following the run aggregate's `evolveRun`
+ * without holding its tasks: counters move by what the event and the active tasks say. Null
+ * before the run exists.
+ */
+export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunReadState | null => {
+  if (event.type === 'RunCreated') return settle(created(event));
+  if (state === null) return null;
+  const { doc } = state;
+  switch (event.type) {
+    case 'RunApproved':
+      return settle({ ...state, doc: { ...doc, approved: true, approver: event.data.approver } });
+    case 'RunUnapproved':
+      return settle({ ...state, doc: { ...doc, approved: false, approver: '' } });
+    case 'RunModified': {
+      const { changes } = event.data;
+      const args: RunArgs = {
+        ...doc.args,
+        ...(changes.num_games ? { num_games: changes.num_games.to } : {}),
+        ...(changes.priority ? { priority: changes.priority.to } : {}),
+        ...(changes.throughput ? { throughput: changes.throughput.to } : {}),
+        ...(changes.auto_purge ? { auto_purge: changes.auto_purge.to } : {}),
+        ...(changes.info ? { info: changes.info.to } : {}),
+      };
+      return settle({ ...state, doc: { ...doc, args } });
+    }
+    case 'RunRevived':
+      return settle({
+        ...state,
+        doc: { ...doc, finished: false, deleted: false, failed: false, is_green: false, is_yellow: false },
+      });
+    case 'TaskAssigned': {
+      const { taskId, numGames, workerInfo } = event.data;
+      const active = {
+        ...state.counters.active,
+        [String(taskId)]: { concurrency: workerInfo.concurrency, num_games: numGames, played: 0, nps: workerInfo.nps },
+      };
+      return settle({
+        doc: {
+          ...doc,
+          workers: doc.workers + 1,
+          cores: doc.cores + workerInfo.concurrency,
+          committed_games: doc.committed_games + numGames,
+          total_games: doc.total_games + numGames,
+          tasks_count: Math.max(doc.tasks_count, taskId + 1),
+        },
+        counters: { ...state.counters, active },
+      });
+    }
+    case 'TaskResultsReported': {
+      const { taskId, stats, delta, workerInfo, sprt } = event.data;
+      if (taskId < 0 || taskId >= doc.tasks_count) return state;
+      const key = String(taskId);
+      const task = state.counters.active[key];
+      const active = task
+        ? { ...state.counters.active, [key]: { ...task, played: countGames(stats), nps: workerInfo?.nps ?? task.nps } }
+        : state.counters.active;
+      return settle({
+        doc: {
+          ...doc,
+          args: sprt === undefined ? doc.args : { ...doc.args, sprt },
+          last_updated: event.data.at,
+          results: addResults(doc.results, delta),
+        },
+        counters: { ...state.counters, active },
+      });
+    }
+    case 'TaskUpdateRejected':
+    case 'TaskCompleted':
+    case 'TaskFailed':
+    case 'TaskDead':
+    case 'RunStopRefused':
+      return settle(stopTask(state, event.data.taskId));
+    case 'SpsaResultsApplied':
+      return settle({ ...state, doc: { ...doc, args: withSpsa(doc.args, event.data) } });
+    case 'RunStopped': {
+      const stopped = stopAllTasks(state);
+      const { flags, failed } = event.data;
+      return settle({
+        ...stopped,
+        doc: {
+          ...stopped.doc,
+          finished: true,
+          is_green: flags.isGreen,
+          is_yellow: flags.isYellow,
+          ...(failed ? { failed: true, failures: stopped.doc.failures + 1 } : {}),
+        },
+      });
+    }
+    case 'RunFinished':
+    case 'RunDeleted': {
+      const stopped = stopAllTasks(state);
+      const { flags } = event.data;
+      return settle({
+        ...stopped,
+        doc: {
+          ...stopped.doc,
+          finished: true,
+          is_green: flags.isGreen,
+          is_yellow: flags.isYellow,
+          ...(event.type === 'RunDeleted' ? { deleted: true } : {}),
+        },
+      });
+    }
+    case 'RunPurged': {
+      let next = state;
+      const bad = [...state.counters.bad];
+      for (const { taskId } of event.data.badTasks) {
+        next = stopTask(next, taskId);
+        if (taskId >= 0 && taskId < doc.tasks_count && !bad.includes(taskId)) bad.push(taskId);
+      }
+      const { results, sprt, flags } = event.data;
+      // committed = Σ played of inactive tasks + Σ num_games of active ones, and the purged results
+      // are Σ played of the good tasks; so it follows from the results and the active tasks alone.
+      const activeReserve = Object.values(next.counters.active).reduce((sum, task) => sum + task.num_games - task.played, 0);
+      return settle({
+        doc: {
+          ...next.doc,
+          args: sprt === undefined ? next.doc.args : { ...next.doc.args, sprt },
+          results,
+          committed_games: countGames(results) + activeReserve,
+          is_green: flags.isGreen,
+          is_yellow: flags.isYellow,
+          bad_tasks_count: bad.length,
+        },
+        counters: { ...next.counters, bad },
+      });
+    }
+    case 'SpsaStepIssued':
+    case 'SpsaResultsDiscarded':
+    case 'RunPurgeRefused':
+    case 'WorkerLogged':
+    case 'PgnUploaded':
+      return state;
+  }
+};

@@ -1,0 +1,54 @@
+import type { RecordedEvent } from '../../stores/events/port.js';
+import { RUN_EVENT_TYPES, type RunEvent, type RunEventType } from '../../domain/runs/events.js';
+
+/*
+ * Pure facts about run events shared by the read models built from `run-<id>` streams.
+ */
+
+const RUN_TYPES: ReadonlySet<string> = new Set(RUN_EVENT_TYPES);
+
+/** The event as the run domain typed it, or null for an event of another stream kind. */
+export const asRunEvent = (event: RecordedEvent): RunEvent | null => {
+  if (!RUN_TYPES.has(event.type)) return null;
+  const data = event.data as { runId?: unknown } | null;
+  if (typeof data !== 'object' || data === null || typeof data.runId !== 'string') return null;
+  return { type: event.type, data: event.data } as RunEvent;
+};
+
+/** Events that make one task inactive (`data.taskId`), as the run aggregate's `deactivateTask`. */
+export const TASK_STOPPING_TYPES = [
+  'TaskUpdateRejected',
+  'TaskCompleted',
+  'TaskFailed',
+  'TaskDead',
+  'RunStopRefused',
+] as const satisfies readonly RunEventType[];
+
+/** Events that make every active task of the run inactive (upstream `set_inactive_run`). */
+export const RUN_STOPPING_TYPES = ['RunStopped', 'RunFinished', 'RunDeleted'] as const satisfies readonly RunEventType[];
+
+const TASK_STOPPING: ReadonlySet<string> = new Set(TASK_STOPPING_TYPES);
+const RUN_STOPPING: ReadonlySet<string> = new Set(RUN_STOPPING_TYPES);
+
+export type TaskStoppingEvent = Extract<RunEvent, { type: (typeof TASK_STOPPING_TYPES)[number] }>;
+export type RunStoppingEvent = Extract<RunEvent, { type: (typeof RUN_STOPPING_TYPES)[number] }>;
+
+export const stopsOneTask = (event: RunEvent): event is TaskStoppingEvent => TASK_STOPPING.has(event.type);
+export const stopsAllTasks = (event: RunEvent): event is RunStoppingEvent => RUN_STOPPING.has(event.type);
+
+/** The task ids a purge sets aside (they stop too). */
+export const purgedTaskIds = (event: RunEvent): number[] =>
+  event.type === 'RunPurged' ? event.data.badTasks.map((task) => task.taskId) : [];
+
+/**
+ * When the event happened: the domain time `at` of run events (the time the aggregate itself
+ * records, so read models agree with it), else the time the store accepted the event. Never the
+ * clock: a rebuild gives the same documents.
+ */
+export const eventTime = (event: RecordedEvent): string => {
+  const at = (event.data as { at?: unknown } | null)?.at;
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : event.metadata.serverTime;
+};
+
+/** `<runId>-<taskId>`: the id of a task's documents. */
+export const taskDocId = (runId: string, taskId: number): string => `${runId}-${taskId}`;

@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/domain/runs/events.js';
+import { runStatus, type Run } from '../../src/domain/runs/state.js';
+import { toIso } from '../../src/domain/shared/time.js';
+import { evolveRunRead, type RunDocument, type RunReadState } from '../../src/projections/runs/runDocument.js';
+import { RUNS, runsProjection } from '../../src/projections/runs/runsProjection.js';
+import { docOf, projectInMemory } from '../http/public/support/projectInMemory.js';
+import { recordAll } from '../http/public/support/recordedEvents.js';
+import { simulateRun, simulationArb } from '../http/public/support/randomRuns.js';
+import { buildScenario, RUN_FIXED, RUN_PENDING, RUN_SPRT, RUN_SPSA } from '../http/public/support/runScenario.js';
+
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The run document says what the run aggregate says, field for field. */
+const expectAgrees = (doc: RunDocument, run: Run): void => {
+  expect(json(doc.args)).toEqual(json(run.args));
+  expect({
+    start_time: doc.start_time,
+    last_updated: doc.last_updated,
+    tc_base: doc.tc_base,
+    approved: doc.approved,
+    approver: doc.approver,
+    finished: doc.finished,
+    deleted: doc.deleted,
+    failed: doc.failed,
+    failures: doc.failures,
+    is_green: doc.is_green,
+    is_yellow: doc.is_yellow,
+    workers: doc.workers,
+    cores: doc.cores,
+    committed_games: doc.committed_games,
+    total_games: doc.total_games,
+    results: json(doc.results),
+    status: doc.status,
+    tasks_count: doc.tasks_count,
+    bad_tasks_count: doc.bad_tasks_count,
+  }).toEqual({
+    start_time: toIso(run.startTime),
+    last_updated: toIso(run.lastUpdated),
+    tc_base: run.tcBase,
+    approved: run.approved,
+    approver: run.approver,
+    finished: run.finished,
+    deleted: run.deleted,
+    failed: run.failed,
+    failures: run.failures,
+    is_green: run.isGreen,
+    is_yellow: run.isYellow,
+    workers: run.workers,
+    cores: run.cores,
+    committed_games: run.committedGames,
+    total_games: run.totalGames,
+    results: json(run.results),
+    status: runStatus(run),
+    tasks_count: run.tasks.length,
+    bad_tasks_count: run.badTasks.length,
+  });
+  if (run.finished) expect({ nps: doc.nps, games_per_minute: doc.games_per_minute }).toEqual({ nps: 0, games_per_minute: 0 });
+};
+
+const foldRead = (events: readonly RunEvent[]): RunReadState | null =>
+  events.reduce<RunReadState | null>((state, event) => evolveRunRead(state, event), null);
+
+describe('runs read model', () => {
+  const scenario = buildScenario();
+  const state = projectInMemory([runsProjection], recordAll(scenario.events));
+  const run = (id: string) => docOf(state, RUNS, id) as RunDocument;
+
+  it('keeps one document per run with upstream fields and its status', () => {
+    expect(run(RUN_SPRT)).toMatchObject({
+      _id: RUN_SPRT,
+      status: 'failed',
+      finished: true,
+      failed: true,
+      failures: 1,
+      workers: 0,
+      cores: 0,
+      approved: true,
+      approver: 'approver1',
+      tasks_count: 4,
+      bad_tasks_count: 1,
+      args: { new_tag: 'sprt-branch', num_games: 400_000, username: 'owner' },
+    });
+    expect(run(RUN_FIXED)).toMatchObject({ status: 'finished', finished: true, games: 64, committed_games: 64, total_games: 64 });
+    expect(run(RUN_SPSA)).toMatchObject({ status: 'finished', finished: true, deleted: true, workers: 0 });
+    expect(run(RUN_PENDING)).toMatchObject({ status: 'pending', finished: false, approved: false, workers: 0, games: 0 });
+    expect(run(RUN_FIXED)).not.toHaveProperty('tasks');
+  });
+
+  it('agrees with the run aggregate after every event of the scenario', () => {
+    for (const driver of Object.values(scenario.drivers)) {
+      let read: RunReadState | null = null;
+      let replayed = 0;
+      for (const event of driver.events) {
+        read = evolveRunRead(read, event);
+        replayed += 1;
+        if (read === null) throw new Error('no run document');
+        expect(read.doc.workers).toBe(Object.keys(read.counters.active).length);
+      }
+      expect(replayed).toBe(driver.events.length);
+      expectAgrees(read!.doc, driver.run);
+    }
+  });
+
+  it('counts active speed while tasks run and none once finished', () => {
+    const { sprt } = scenario.drivers;
+    // Up to the second assignment: alice (8 cores × 700k) and bob (4 × 500k) are working.
+    const firstTwo = sprt.events.filter((e) => e.type === 'TaskAssigned').slice(0, 2);
+    const until = sprt.events.indexOf(firstTwo[1]!) + 1;
+    const doc = foldRead(sprt.events.slice(0, until))!.doc;
+    expect(doc.nps).toBe(8 * 700_000 + 4 * 500_000);
+    expect(doc.games_per_minute).toBeGreaterThan(0);
+    expect(doc.status).toBe('active');
+  });
+
+  it('agrees with the run aggregate on random fleets, at every step (property)', () => {
+    fc.assert(
+      fc.property(simulationArb, ([args, actions]) => {
+        const { driver, checkpoints } = simulateRun(RUN_SPRT, args, actions);
+        for (const checkpoint of checkpoints) {
+          const read = foldRead(driver.events.slice(0, checkpoint.events));
+          expectAgrees(read!.doc, checkpoint.run);
+        }
+      }),
+      { numRuns: 120, seed: 424_242 },
+    );
+  });
+
+  it('ignores events of runs it never saw created', () => {
+    const [, approvedEvent] = scenario.drivers.fixed.events;
+    const orphan = projectInMemory([runsProjection], recordAll([approvedEvent!]));
+    expect(docOf(orphan, RUNS, RUN_FIXED)).toBeNull();
+  });
+});
