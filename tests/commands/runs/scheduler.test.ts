@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
+import type { EventContext, EventStore } from '../../../src/stores/events/port.js';
+import { ANY } from '../../../src/stores/events/port.js';
+import { createActiveRuns } from '../../../src/commands/runs/activeRuns.js';
+import { createAdmissionGate } from '../../../src/commands/runs/admissionGate.js';
+import { createLiveness } from '../../../src/commands/runs/liveness.js';
+import { createRunCache } from '../../../src/commands/runs/runCache.js';
+import { createScheduler } from '../../../src/commands/runs/scheduler.js';
+import { createBlockedWorkers } from '../../../src/commands/runs/workerStreams.js';
+import { newRunId } from '../../../src/commands/runs/runIds.js';
+import { runEvent, runStreamName, type RunEvent } from '../../../src/domain/runs/events.js';
+import type { Run } from '../../../src/domain/runs/state.js';
+import { toIso } from '../../../src/domain/shared/time.js';
+import { tcBase } from '../../../src/domain/shared/time-control.js';
+import { fixedGamesArgs } from '../../support/runArgs.js';
+import { makeTempDir } from '../../support/tempDir.js';
+import { storedWorkerInfo } from '../../support/workers.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const context: EventContext = { actor: 'test', correlationId: 'test' };
+
+describe('scheduler pieces', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let eventStore: EventStore;
+
+  beforeEach(() => {
+    temp = makeTempDir();
+    eventStore = createSqliteEventStore({ path: path.join(temp.dir, 'events.sqlite') });
+  });
+  afterEach(async () => {
+    await eventStore.close();
+    temp.remove();
+  });
+
+  const append = (runId: string, events: RunEvent[]) =>
+    eventStore.append(
+      runStreamName(runId),
+      events.map((event) => ({ type: event.type, data: event.data, metadata: context })),
+      ANY,
+    );
+
+  it('answers "alas" when the chosen run filled up between the choice and the assignment', async () => {
+    const at = toIso(T0);
+    const runId = newRunId(T0);
+    const args = fixedGamesArgs({ num_games: 1000 });
+    await append(runId, [
+      runEvent('RunCreated', { runId, at, args, tcBase: tcBase(args.tc) }),
+      runEvent('RunApproved', { runId, at, approver: 'approver' }),
+    ]);
+    const cache = createRunCache({ eventStore });
+    const activeRuns = createActiveRuns();
+    activeRuns.apply(runId, await cache.load(runId));
+    // Another writer hands out every game; this process has not heard of it yet.
+    await append(runId, [runEvent('TaskAssigned', { runId, at, taskId: 0, numGames: 1000, start: 0, workerInfo: storedWorkerInfo(9) })]);
+    const scheduler = createScheduler({
+      cache,
+      activeRuns,
+      liveness: createLiveness(T0),
+      blockedWorkers: createBlockedWorkers(),
+      clock: () => T0,
+      concurrency: 4,
+      machineLimitOf: () => 16,
+      bookSriOf: () => undefined,
+      itpOf: (run: Run) => run.args.itp,
+    });
+    const reply = await scheduler.requestTask({ worker: storedWorkerInfo(1), hostUrl: 'http://localhost', context });
+    expect(reply).toEqual({
+      task_waiting: false,
+      info: `Request_task: alas the run ${runId} corresponding to the assigned task no longer needs games. Please try again...`,
+    });
+    const state = await cache.load(runId);
+    expect(state.kind === 'run' ? state.tasks.length : -1).toBe(1);
+  });
+
+  it('admission gate: refuses beyond its limit at once and admits again once a caller left', () => {
+    const gate = createAdmissionGate(2);
+    const first = gate.tryEnter();
+    const second = gate.tryEnter();
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(gate.tryEnter()).toBeUndefined();
+    first?.();
+    first?.();
+    expect(gate.inside()).toBe(1);
+    expect(gate.tryEnter()).toBeDefined();
+  });
+
+  it('keeps the fleet maps (active task per worker name, tasks per IP, run history) from state changes', async () => {
+    const at = toIso(T0);
+    const runId = newRunId(T0);
+    const args = fixedGamesArgs({ num_games: 10_000 });
+    const worker = storedWorkerInfo(1, { remote_addr: '203.0.113.5' });
+    const events: RunEvent[] = [
+      runEvent('RunCreated', { runId, at, args, tcBase: tcBase(args.tc) }),
+      runEvent('RunApproved', { runId, at, approver: 'approver' }),
+      runEvent('TaskAssigned', { runId, at, taskId: 0, numGames: 100, start: 0, workerInfo: worker }),
+      runEvent('TaskAssigned', { runId, at, taskId: 1, numGames: 100, start: 100, workerInfo: storedWorkerInfo(2, { remote_addr: '203.0.113.5' }) }),
+    ];
+    await append(runId, events);
+    const cache = createRunCache({ eventStore });
+    const stopped: string[] = [];
+    const activeRuns = createActiveRuns({ onTaskStopped: (run, task) => stopped.push(`${run}/${task}`) });
+    cache.onChange((id, state) => activeRuns.apply(id, state));
+    await cache.load(runId);
+    const fleet = () => activeRuns.fleet(() => undefined);
+    expect(fleet().connectionsFrom('203.0.113.5')).toBe(2);
+    expect(fleet().activeTaskOf('worker-4cores-m0000001')).toMatchObject({ runId, taskId: 0, uniqueKey: worker.unique_key });
+    expect(fleet().historyOf('worker-4cores-m0000001')?.lastRun).toBe(runId);
+
+    await append(runId, [runEvent('TaskFailed', { runId, at, taskId: 0, message: 'gone' })]);
+    await cache.catchUp(runId, 4n);
+    expect(fleet().connectionsFrom('203.0.113.5')).toBe(1);
+    expect(fleet().activeTaskOf('worker-4cores-m0000001')).toBeUndefined();
+    expect(stopped).toEqual([`${runId}/0`]);
+
+    await append(runId, [runEvent('RunFinished', { runId, at, reason: 'games-reached', flags: { isGreen: false, isYellow: false } })]);
+    await cache.catchUp(runId, 5n);
+    expect(activeRuns.size()).toBe(0);
+    expect(fleet().connectionsFrom('203.0.113.5')).toBe(0);
+    activeRuns.pruneHistories();
+    expect(fleet().historyOf('worker-4cores-m0000001')).toBeUndefined();
+  });
+});
