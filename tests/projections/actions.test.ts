@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_MESSAGE_SIZE, actionId, runDisplayName, type ActionDocument } from '../../src/projections/actions/actionDocument.js';
+import { ACTIONS, actionsProjection } from '../../src/projections/actions/actionsProjection.js';
+import { runEventActions } from '../../src/projections/actions/auditActions.js';
+import { docsOf, projectInMemory } from '../http/public/support/projectInMemory.js';
+import { recordAll } from '../http/public/support/recordedEvents.js';
+import { buildScenario, RUN_FIXED, RUN_SPRT, RUN_SPSA } from '../http/public/support/runScenario.js';
+
+describe('actions read model (audit log)', () => {
+  const scenario = buildScenario();
+  const recorded = recordAll(scenario.events);
+  const actions = docsOf(projectInMemory([actionsProjection], recorded), ACTIONS) as ActionDocument[];
+  const named = (action: string) => actions.filter((entry) => entry.action === action);
+
+  it('writes one entry per auditable event, in log order, with upstream action names', () => {
+    expect(actions.map((entry) => entry.action)).toEqual([
+      'accept_user',
+      'upload_nn',
+      'upload_nn',
+      'new_run',
+      'new_run',
+      'new_run',
+      'new_run',
+      'approve_run',
+      'approve_run',
+      'approve_run',
+      'finished_run',
+      'crash_or_time',
+      'failed_task',
+      'worker_log',
+      'modify_run',
+      'stop_run',
+      'purge_run',
+      'stop_run',
+      'dead_task',
+      'delete_run',
+      'block_user',
+    ]);
+  });
+
+  it('names runs as upstream does: branch (≤ 23 characters) and 7 hex digits of md5(run id)', () => {
+    expect(runDisplayName('sprt-branch', RUN_SPRT)).toBe('sprt-branch-25b9ba7');
+    expect(runDisplayName('a-very-long-branch-name-exceeding', RUN_FIXED)).toBe('a-very-long-branch-name-72d299d');
+    expect(named('new_run')[0]).toMatchObject({
+      username: 'owner',
+      run_id: RUN_SPRT,
+      run: 'sprt-branch-25b9ba7',
+      message: expect.stringMatching(/^SPRT<0\.00,2\.00> TC:10\+0\.1 Book:UHO_Lichess_4852_v1\.epd Threads:1 Hash:16\/16$/),
+    });
+  });
+
+  it('names the worker of a failed task, its crashes and the failure, and stamps the stored time', () => {
+    const [crash] = named('crash_or_time');
+    const [failed] = named('failed_task');
+    const failedEvent = recorded.find((event) => event.type === 'TaskFailed')!;
+    expect(crash).toMatchObject({
+      username: 'bob',
+      worker: 'bob-4cores-m0000002-2869',
+      run_id: RUN_SPRT,
+      task_id: 1,
+      message: 'Time losses:0(0.0%) Crashes:5(15.6%)',
+    });
+    expect(failed).toMatchObject({ username: 'bob', worker: 'bob-4cores-m0000002-2869', task_id: 1, message: 'Engine crashed' });
+    expect(failed!.time).toBe(Date.parse(failedEvent.metadata.serverTime) / 1000);
+    expect(failed!._id).toBe(actionId(failedEvent.position, 1));
+  });
+
+  it('records stops by users and by workers, purges, finishes, deaths and deletions', () => {
+    const [userStop, workerStop] = named('stop_run');
+    expect(userStop).toMatchObject({ username: 'owner', message: 'User stop' });
+    expect(userStop).not.toHaveProperty('worker');
+    expect(workerStop).toMatchObject({ username: 'alice', worker: 'alice-8cores-m0000007-2869', task_id: 3, message: 'bench mismatch' });
+    expect(named('purge_run')[0]).toMatchObject({ username: 'owner', message: 'Manual purge' });
+    expect(named('finished_run')[0]).toMatchObject({ username: 'bob', run_id: RUN_FIXED, message: expect.stringMatching(/^Result:/) });
+    expect(named('dead_task')[0]).toMatchObject({ username: 'bob', worker: 'bob-4cores-m0000005-2869', run_id: RUN_SPSA, task_id: 0 });
+    expect(named('dead_task')[0]).not.toHaveProperty('message');
+    expect(named('delete_run')[0]).toMatchObject({ username: 'alice', run_id: RUN_SPSA });
+    expect(named('worker_log')[0]).toMatchObject({ username: 'alice', worker: 'alice-8cores-m0000001-2869', task_id: 0, message: 'hello from alice' });
+  });
+
+  it('records users and networks', () => {
+    expect(named('accept_user')[0]).toMatchObject({ username: 'approver1', user: 'alice', message: 'accepted' });
+    expect(named('block_user')[0]).toMatchObject({ username: 'approver1', user: 'bob', message: 'blocked' });
+    expect(named('upload_nn')[0]).toMatchObject({ username: 'owner', nn: 'nn-1111111111aa.nnue' });
+  });
+
+  it('orders ids like log positions and truncates long messages to 5120 characters', () => {
+    expect(actionId(9n, 0) < actionId(10n, 0)).toBe(true);
+    expect(actionId(10n, 0) < actionId(10n, 1)).toBe(true);
+    const [entry] = runEventActions(
+      { type: 'RunPurgeRefused', data: { runId: RUN_SPRT, at: '2026-11-01T00:00:00.000Z', by: 'x', mode: 'auto', reason: 'y'.repeat(6000) } },
+      null,
+    );
+    expect(entry?.message).toHaveLength(ACTION_MESSAGE_SIZE);
+    expect(entry?.message?.startsWith('Auto purge (not performed): yyy')).toBe(true);
+  });
+});
