@@ -20,6 +20,8 @@ import { createAuthenticator } from './commands/users/authenticator.js';
 import type { SnapshotDoc } from './commands/aggregateStore.js';
 import type { RunService, RunServiceOptions } from './commands/runs/index.js';
 import { createRunService } from './commands/runs/index.js';
+import type { ContributorDocument } from './projections/contributors/contributorsProjection.js';
+import { CONTRIBUTORS } from './projections/contributors/contributorsProjection.js';
 
 export const TOKENS = {
   config: Symbol('Config') as InjectionToken<Config>,
@@ -57,6 +59,19 @@ const once = <T>(create: () => T): (() => T) => {
   let created: { value: T } | undefined;
   return () => (created ??= { value: create() }).value;
 };
+
+/** A user's CPU hours from the contributors read model; −1 when unknown, like upstream's missing cache entry. */
+const cpuHoursFrom =
+  (readModels: ReadModels, logger: Logger) =>
+  async (username: string): Promise<number> => {
+    try {
+      const contributor = await readModels.collection<ContributorDocument>(CONTRIBUTORS).get(username);
+      return typeof contributor?.cpu_hours === 'number' ? contributor.cpu_hours : -1;
+    } catch (err) {
+      logger.warn({ err }, 'could not read the CPU hours of a user');
+      return -1;
+    }
+  };
 
 /** Per-user facts the run service needs from read models other modules maintain. */
 export type RunServiceOverrides = Partial<
@@ -110,7 +125,8 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
       runProjections: config.runProjections,
     }),
   });
-  container.register(TOKENS.readModels, { useValue: createReadModels(readStore, projections) });
+  const readModels = createReadModels(readStore, projections);
+  container.register(TOKENS.readModels, { useValue: readModels });
   container.register(TOKENS.blobStore, { useValue: blobStore });
   const closers = createClosers();
   container.register(TOKENS.closers, { useValue: closers });
@@ -132,6 +148,9 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
         requestTaskConcurrency: config.requestTaskConcurrency,
         onError: (err, where) => logger.error({ err }, `run service: ${where}`),
         onDiagnostic: (message) => logger.warn(message),
+        ...(projections.some((projection) => CONTRIBUTORS in projection.collections)
+          ? { cpuHoursOf: cpuHoursFrom(readModels, logger) }
+          : {}),
         ...options.runService,
       });
       closers.add(() => runService.stop());

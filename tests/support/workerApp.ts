@@ -18,6 +18,7 @@ import type { Run } from '../../src/domain/runs/state.js';
 import { toIso } from '../../src/domain/shared/time.js';
 import type { WorkerInfo } from '../../src/domain/shared/worker-info.js';
 import { tcBase } from '../../src/domain/shared/time-control.js';
+import type { Projection } from '../../src/projections/projection.js';
 import { makeTempDir } from './tempDir.js';
 
 const system: EventContext = { actor: 'test', correlationId: 'test' };
@@ -28,6 +29,8 @@ const cheapHash = (password: string): Promise<string> => hashPassword(password, 
 export interface WorkerAppOptions {
   env?: Record<string, string>;
   runService?: RunServiceOverrides;
+  /** Replaces the projection catalogue. */
+  projections?: readonly Projection[];
 }
 
 /** The whole application on fresh embedded stores, with helpers to seed users and runs as other modules would. */
@@ -56,6 +59,7 @@ export const startWorkerApp = async (options: WorkerAppOptions = {}): Promise<Wo
     config,
     logger: silentLogger,
     ...(options.runService ? { runService: options.runService } : {}),
+    ...(options.projections ? { projections: options.projections } : {}),
   });
   const app = await buildApp({ container });
   await app.ready();

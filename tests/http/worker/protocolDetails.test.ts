@@ -4,6 +4,9 @@ import { TOKENS } from '../../../src/container.js';
 import type { RunService } from '../../../src/commands/runs/index.js';
 import type { BlobStore } from '../../../src/stores/blobs/port.js';
 import { workerApi } from '../../../src/http/worker/plugin.js';
+import { contributorsProjection } from '../../../src/projections/contributors/contributorsProjection.js';
+import { runEvent } from '../../../src/domain/runs/events.js';
+import type { WorkerInfo } from '../../../src/domain/shared/worker-info.js';
 import { fixedGamesArgs } from '../../support/runArgs.js';
 import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
 import { wireWorkerInfo } from '../../support/workers.js';
@@ -120,6 +123,32 @@ describe('worker protocol details', () => {
       const missing = await w.app.inject({ method: 'GET', url: '/api/nn/nn-ffffffffffff.nnue' });
       expect(missing.statusCode).toBe(404);
       expect(missing.json()).toEqual({ error: '/api/nn/nn-ffffffffffff.nnue: No data found', duration: expect.any(Number) });
+    });
+
+    it('takes the CPU hours for stop_run from the contributors read model', async () => {
+      const app = await startWorkerApp({ projections: [contributorsProjection] });
+      try {
+        await app.registerUser('worker', PASSWORD);
+        // 20000 games of 60+0.6 are about 1030 CPU hours.
+        const runId = await app.seedRun(fixedGamesArgs({ num_games: 100_000, tc: '60+0.6', new_tc: '60+0.6' }));
+        const worker = { ...(wireWorkerInfo(3) as unknown as WorkerInfo), remote_addr: '127.0.0.1', country_code: '?' };
+        const stats = { wins: 0, losses: 0, draws: 20_000, crashes: 0, time_losses: 0, pentanomial: [0, 0, 10_000, 0, 0] as const };
+        await app.appendRunEvents(runId, (at) => [
+          runEvent('TaskAssigned', { runId, at, taskId: 0, numGames: 30_000, start: 0, workerInfo: worker }),
+          runEvent('TaskResultsReported', { runId, at, taskId: 0, stats, delta: stats }),
+        ]);
+        const engine = app.container.resolve(TOKENS.projectionEngine);
+        expect(await engine.waitFor(await app.eventStore.headPosition(), 5_000)).toBe(true);
+        const response = await app.app.inject({
+          method: 'POST',
+          url: '/api/stop_run',
+          payload: { password: PASSWORD, worker_info: wireWorkerInfo(3), run_id: runId, task_id: 0, message: 'Wrong bench' },
+        });
+        expect(response.statusCode, response.body).toBe(200);
+        expect(await app.run(runId)).toMatchObject({ finished: true, failed: true });
+      } finally {
+        await app.close();
+      }
     });
 
     it('redirects network downloads to NN_URL when it is set', async () => {
