@@ -88,7 +88,7 @@ export interface RunService {
 
 export interface RunServiceOptions {
   eventStore: EventStore;
-  /** Where snapshots of long run streams are kept (a cache: the read store). */
+  /** Where snapshots of long run streams and the scheduler's start-up checkpoint are kept (a cache: the read store). */
   snapshots?: DocumentCollection<SnapshotDoc>;
   clock?: Clock;
   /** Uniform in [0, 1), for SPSA flips. */
@@ -131,6 +131,7 @@ export const createRunService = (options: RunServiceOptions): RunService => {
     eventStore,
     cache,
     blockedWorkers,
+    ...(options.snapshots ? { checkpoints: options.snapshots } : {}),
     onError: (error) => options.onError?.(error, 'run follower'),
   });
   const jobs = createPeriodicJobs({

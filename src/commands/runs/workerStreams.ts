@@ -20,6 +20,9 @@ export interface WorkerLoggedData {
 export interface BlockedWorkers {
   apply(event: RecordedEvent): void;
   get(shortName: string): { readonly message: string } | undefined;
+  /** Every block record, to keep in a checkpoint. */
+  entries(): Array<[string, { message: string }]>;
+  restore(entries: ReadonlyArray<readonly [string, { message: string }]>): void;
 }
 
 export const createBlockedWorkers = (): BlockedWorkers => {
@@ -36,5 +39,10 @@ export const createBlockedWorkers = (): BlockedWorkers => {
       }
     },
     get: (shortName) => blocked.get(shortName),
+    entries: () => [...blocked.entries()].map(([name, record]) => [name, { ...record }]),
+    restore(entries) {
+      blocked.clear();
+      for (const [name, record] of entries) blocked.set(name, { message: record.message });
+    },
   };
 };

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
+import { createSqliteReadStore } from '../../../src/stores/documents/sqlite/index.js';
+import type { SnapshotDoc } from '../../../src/commands/aggregateStore.js';
 import type { EventContext, EventStore } from '../../../src/stores/events/port.js';
 import { ANY } from '../../../src/stores/events/port.js';
 import { createRunService, newRunId, updateTaskEventIds, type RunService, type RunServiceOptions } from '../../../src/commands/runs/index.js';
@@ -194,6 +196,34 @@ describe('run service', () => {
       expect(blocked).toMatchObject({ task_waiting: false, error: expect.stringContaining('bad machine') });
     });
 
+    it('restarts from its checkpoint, reading only the log written after it', async () => {
+      const readStore = createSqliteReadStore({ path: path.join(temp.dir, 'read.sqlite') });
+      try {
+        const snapshots = readStore.collection<SnapshotDoc>('run_snapshots', { indexes: [] });
+        const first = await seedRun();
+        const finished = await seedRun();
+        await append(finished, (at) => [runEvent('RunFinished', { runId: finished, at, reason: 'games-reached', flags: { isGreen: false, isYellow: false } })]);
+        const before = service({ snapshots });
+        await before.start();
+        await before.stop();
+        const second = await seedRun();
+
+        let eventsRead = 0;
+        const readAll = eventStore.readAll.bind(eventStore);
+        eventStore.readAll = async (readOptions) => {
+          const page = await readAll(readOptions);
+          eventsRead += page.length;
+          return page;
+        };
+        const after = service({ snapshots });
+        await after.start();
+        expect(eventsRead).toBe(2); // the second run's RunCreated and RunApproved
+        expect(after.unfinishedRuns().map((run) => run.runId).sort()).toEqual([first, second].sort());
+      } finally {
+        await readStore.close();
+      }
+    });
+
     it('fails the previous active task of the same worker name ("Stale active task")', async () => {
       const runId = await seedRun(fixedGamesArgs({ num_games: 4000 }));
       const runs = service();
@@ -221,6 +251,26 @@ describe('run service', () => {
       release(16);
       expect(await first).toMatchObject({ task_id: 0 });
       expect(await runs.requestTask({ worker: storedWorkerInfo(2), hostUrl: 'http://localhost', context })).toMatchObject({ task_id: 1 });
+    });
+
+    it('refuses a second live worker under the same name (another unique key within 120 s)', async () => {
+      await seedRun(fixedGamesArgs({ num_games: 10_000 }));
+      const runs = service();
+      await runs.start();
+      const worker = storedWorkerInfo(1);
+      expect(await runs.requestTask({ worker, hostUrl: 'http://localhost', context })).toHaveProperty('task_id', 0);
+      // Same user, cores and unique-key prefix (so the same short name), another machine.
+      const twin = { ...worker, unique_key: worker.unique_key.replace(/[0-9a-f]{12}$/, 'ffffffffffff') };
+      now = T0 + 30 * SECOND;
+      const refused = await runs.requestTask({ worker: twin, hostUrl: 'http://localhost', context });
+      expect(refused).toEqual({
+        task_waiting: false,
+        error:
+          'Request_task: There is already a worker running with name "worker-4cores-m0000001-2869" which 30 seconds ago sent an update for task ' +
+          `${runs.unfinishedRuns()[0]?.runId ?? ''}/0 (my name is "worker-4cores-m0000001-2869")`,
+      });
+      now = T0 + 121 * SECOND;
+      expect(await runs.requestTask({ worker: twin, hostUrl: 'http://localhost', context })).toHaveProperty('task_id', 1);
     });
 
     it('refuses a worker whose IP reached its machine limit', async () => {
