@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sprtElo } from '../../../domain/stats/index.js';
 import type { RunDocument } from '../../../projections/runs/runDocument.js';
 import { RUNS } from '../../../projections/runs/runsProjection.js';
-import { LTC_LOWER_BOUND } from '../../../domain/shared/constants.js';
-import type { FieldCondition } from '../../../stores/documents/port.js';
+import { findFinishedRuns, findUnfinishedRuns, type FinishedRunsFilter } from '../../../projections/runs/queries.js';
 import type { PublicApiContext } from '../context.js';
 import { allowAnyOrigin } from '../cors.js';
 import { badRequest, notFound, type PublicApiError } from '../errors.js';
@@ -11,8 +10,6 @@ import { errorBody, eloBody, finishedRunsQuery, runIdParams, runsById, strippedR
 import { listedRun, strippedRun, type RunView } from '../views.js';
 
 export const FINISHED_RUNS_PAGE_SIZE = 50;
-/** Upper bound on the unfinished runs listed at once (upstream lists them all; there are a few hundred at most). */
-const MAX_ACTIVE_RUNS = 10_000;
 
 const TAGS = ['runs'];
 
@@ -42,14 +39,7 @@ export const registerRunRoutes = (app: FastifyInstance, { readModels, openApi }:
     tags: TAGS,
     responses: { 200: { description: 'Runs by id', schema: runsById } },
   });
-  app.get('/api/active_runs', async () => {
-    const unfinished = await runs().find({
-      where: { finished: false },
-      sort: { field: 'start_time', order: 'asc' },
-      limit: MAX_ACTIVE_RUNS,
-    });
-    return byId(unfinished);
-  });
+  app.get('/api/active_runs', async () => byId(await findUnfinishedRuns(readModels)));
 
   openApi.add({
     method: 'get',
@@ -68,15 +58,14 @@ export const registerRunRoutes = (app: FastifyInstance, { readModels, openApi }:
   app.get('/api/finished_runs', async (request) => {
     const query = finishedRunsQuery.parse(request.query);
     const page = pageNumber(query.page);
-    const where: Record<string, FieldCondition> = { finished: true, deleted: false };
-    if (query.username) where['args.username'] = query.username;
-    if (query.success_only) where['is_green'] = true;
-    if (query.yellow_only) where['is_yellow'] = true;
-    if (query.ltc_only) where['tc_base'] = { $gte: LTC_LOWER_BOUND };
-    if (query.timestamp !== undefined) where['last_updated'] = { $gte: new Date(Number(query.timestamp) * 1000).toISOString() };
-    const finished = await runs().find({
-      where,
-      sort: { field: 'last_updated', order: 'desc' },
+    const filter: FinishedRunsFilter = {
+      ...(query.username ? { username: query.username } : {}),
+      successOnly: query.success_only,
+      yellowOnly: query.yellow_only,
+      ltcOnly: query.ltc_only,
+      ...(query.timestamp === undefined ? {} : { updatedSince: new Date(Number(query.timestamp) * 1000).toISOString() }),
+    };
+    const finished = await findFinishedRuns(readModels, filter, {
       skip: (page - 1) * FINISHED_RUNS_PAGE_SIZE,
       limit: FINISHED_RUNS_PAGE_SIZE,
     });
