@@ -20,8 +20,8 @@ import { createAuthenticator } from './commands/users/authenticator.js';
 import type { SnapshotDoc } from './commands/aggregateStore.js';
 import type { RunService, RunServiceOptions } from './commands/runs/index.js';
 import { createRunService } from './commands/runs/index.js';
-import type { ContributorDocument } from './projections/contributors/contributorsProjection.js';
 import { CONTRIBUTORS } from './projections/contributors/contributorsProjection.js';
+import { contributorCpuHours } from './projections/contributors/queries.js';
 
 export const TOKENS = {
   config: Symbol('Config') as InjectionToken<Config>,
@@ -65,8 +65,7 @@ const cpuHoursFrom =
   (readModels: ReadModels, logger: Logger) =>
   async (username: string): Promise<number> => {
     try {
-      const contributor = await readModels.collection<ContributorDocument>(CONTRIBUTORS).get(username);
-      return typeof contributor?.cpu_hours === 'number' ? contributor.cpu_hours : -1;
+      return await contributorCpuHours(readModels, username);
     } catch (err) {
       logger.warn({ err }, 'could not read the CPU hours of a user');
       return -1;
