@@ -3,12 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/domain/runs/events.js';
 import { runStatus, type Run } from '../../src/domain/runs/state.js';
 import { toIso } from '../../src/domain/shared/time.js';
-import { evolveRunRead, type RunDocument, type RunReadState } from '../../src/projections/runs/runDocument.js';
+import { activeTasks, evolveRunRead, type RunDocument, type RunReadState } from '../../src/projections/runs/runDocument.js';
+import { activeTasks as activeTasksOf } from '../../src/domain/runs/state.js';
+import { estimateGameDuration } from '../../src/domain/shared/time-control.js';
 import { RUNS, runsProjection } from '../../src/projections/runs/runsProjection.js';
 import { docOf, projectInMemory } from '../http/public/support/projectInMemory.js';
 import { recordAll } from '../http/public/support/recordedEvents.js';
 import { simulateRun, simulationArb } from '../http/public/support/randomRuns.js';
-import { buildScenario, RUN_FIXED, RUN_PENDING, RUN_SPRT, RUN_SPSA } from '../http/public/support/runScenario.js';
+import { alice, bob, buildScenario, pairsResults, runDriver, RUN_FIXED, RUN_PENDING, RUN_SPRT, RUN_SPSA, T0 } from '../http/public/support/runScenario.js';
+import { sprtArgs } from '../domain/runs/fixtures.js';
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -57,6 +60,19 @@ const expectAgrees = (doc: RunDocument, run: Run): void => {
     bad_tasks_count: run.badTasks.length,
   });
   if (run.finished) expect({ nps: doc.nps, games_per_minute: doc.games_per_minute }).toEqual({ nps: 0, games_per_minute: 0 });
+  // Kept as running sums: equal to upstream's recomputation from the active tasks, up to rounding.
+  const working = activeTasksOf(run);
+  const nps = working.reduce((sum, task) => sum + task.workerInfo.concurrency * task.workerInfo.nps, 0);
+  const gpm = working.reduce(
+    (sum, task) =>
+      sum +
+      (task.workerInfo.nps === 0
+        ? 0
+        : (task.workerInfo.nps / 691_680) * (60 / estimateGameDuration(run.args.tc)) * Math.floor(task.workerInfo.concurrency / run.args.threads)),
+    0,
+  );
+  expect(doc.nps).toBeCloseTo(nps, 3);
+  expect(doc.games_per_minute).toBeCloseTo(gpm, 6);
 };
 
 const foldRead = (events: readonly RunEvent[]): RunReadState | null =>
@@ -96,7 +112,7 @@ describe('runs read model', () => {
         read = evolveRunRead(read, event);
         replayed += 1;
         if (read === null) throw new Error('no run document');
-        expect(read.doc.workers).toBe(Object.keys(read.counters.active).length);
+        expect(read.doc.workers).toBe(activeTasks(read.counters.active).length);
       }
       expect(replayed).toBe(driver.events.length);
       expectAgrees(read!.doc, driver.run);
@@ -112,6 +128,21 @@ describe('runs read model', () => {
     expect(doc.nps).toBe(8 * 700_000 + 4 * 500_000);
     expect(doc.games_per_minute).toBeGreaterThan(0);
     expect(doc.status).toBe('active');
+  });
+
+  it("follows a worker's new speed when its update reports one", () => {
+    const driver = runDriver(RUN_SPRT, sprtArgs(), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: alice(1) } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: bob(2) } }, T0);
+    const [report] = driver.exec(
+      { type: 'UpdateTask', data: { runId: RUN_SPRT, taskId: 0, workerInfo: alice(1, { nps: 900_000 }), stats: pairsResults(16) } },
+      T0 + 60_000,
+    );
+    expect(report).toMatchObject({ type: 'TaskResultsReported', data: { workerInfo: { nps: 900_000 } } });
+    const doc = foldRead(driver.events)!.doc;
+    expect(doc.nps).toBe(8 * 900_000 + 4 * 500_000);
+    expectAgrees(doc, driver.run);
   });
 
   it('agrees with the run aggregate on random fleets, at every step (property)', () => {

@@ -52,14 +52,39 @@ export interface ActiveTaskCounters {
 }
 
 /**
+ * Active tasks by chunk of task ids, then task id: a change copies one chunk, not every active
+ * task, so an update costs the same with 10 or 10 000 workers on the run.
+ */
+export type ActiveTaskMap = Record<string, Record<string, ActiveTaskCounters>>;
+
+/**
  * Bookkeeping kept beside the run document (so list queries do not load it): the active tasks,
  * bounded by the run's workers, and the ids of tasks already set aside as bad.
  */
 export interface RunTaskCounters extends Doc {
   _id: string;
-  active: Record<string, ActiveTaskCounters>;
+  active: ActiveTaskMap;
   bad: number[];
 }
+
+const CHUNK_SIZE = 64;
+const chunkKey = (taskId: number): string => String(Math.floor(taskId / CHUNK_SIZE));
+
+export const activeTask = (active: ActiveTaskMap, taskId: number): ActiveTaskCounters | undefined =>
+  active[chunkKey(taskId)]?.[String(taskId)];
+
+export const activeTasks = (active: ActiveTaskMap): ActiveTaskCounters[] =>
+  Object.values(active).flatMap((chunk) => Object.values(chunk));
+
+/** The map with the task set (or removed, with `undefined`). */
+const withActiveTask = (active: ActiveTaskMap, taskId: number, task: ActiveTaskCounters | undefined): ActiveTaskMap => {
+  const key = chunkKey(taskId);
+  const { [String(taskId)]: _previous, ...rest } = active[key] ?? {};
+  const chunk = task === undefined ? rest : { ...rest, [String(taskId)]: task };
+  if (Object.keys(chunk).length > 0) return { ...active, [key]: chunk };
+  const { [key]: _empty, ...others } = active;
+  return others;
+};
 
 export interface RunReadState {
   doc: RunDocument;
@@ -75,27 +100,36 @@ const statusOf = (doc: Pick<RunDocument, 'finished' | 'failed' | 'workers' | 'ap
   return doc.approved ? 'paused' : 'pending';
 };
 
-/** Upstream `update_nps_gpm`, computed from the active tasks at every event instead of every 60 s. */
-const speedOf = (args: RunArgs, active: Record<string, ActiveTaskCounters>): { nps: number; games_per_minute: number } => {
-  let nps = 0;
-  let gamesPerMinute = 0;
-  const gameDuration = estimateGameDuration(args.tc);
-  for (const task of Object.values(active)) {
-    nps += task.concurrency * task.nps;
-    if (task.nps !== 0) {
-      gamesPerMinute +=
-        (task.nps / GAMES_PER_MINUTE_REFERENCE_NPS) * (60 / gameDuration) * Math.floor(task.concurrency / args.threads);
-    }
-  }
-  return { nps, games_per_minute: gamesPerMinute };
+/**
+ * One active task's share of upstream's `update_nps_gpm` (recomputed there every 60 s): its
+ * nodes per second, and its games per minute.
+ */
+const speedOf = (args: RunArgs, task: ActiveTaskCounters): { nps: number; gpm: number } => ({
+  nps: task.concurrency * task.nps,
+  gpm:
+    task.nps === 0
+      ? 0
+      : (task.nps / GAMES_PER_MINUTE_REFERENCE_NPS) * (60 / estimateGameDuration(args.tc)) * Math.floor(task.concurrency / args.threads),
+});
+
+/** Adds (`sign` 1) or removes (−1) a task's speed; kept as running sums so an update does not visit every task. */
+const moveSpeed = (doc: RunDocument, task: ActiveTaskCounters, sign: 1 | -1): RunDocument => {
+  const speed = speedOf(doc.args, task);
+  return { ...doc, nps: doc.nps + sign * speed.nps, games_per_minute: doc.games_per_minute + sign * speed.gpm };
 };
 
 /** Recomputes the derived fields after a change. */
 const settle = (state: RunReadState): RunReadState => {
   const { doc, counters } = state;
-  const speed = doc.finished ? { nps: 0, games_per_minute: 0 } : speedOf(doc.args, counters.active);
+  // Running sums of floats may keep a rounding residue: with no worker left there is no speed.
+  const idle = doc.finished || doc.workers === 0;
   return {
-    doc: { ...doc, ...speed, status: statusOf(doc), games: countGames(doc.results) },
+    doc: {
+      ...doc,
+      ...(idle ? { nps: 0, games_per_minute: 0 } : {}),
+      status: statusOf(doc),
+      games: countGames(doc.results),
+    },
     counters,
   };
 };
@@ -134,23 +168,35 @@ const created = (event: Extract<RunEvent, { type: 'RunCreated' }>): RunReadState
 
 /** Upstream `set_inactive_task`: the task's unplayed games and its cores are freed. */
 const stopTask = (state: RunReadState, taskId: number): RunReadState => {
-  const key = String(taskId);
-  const task = state.counters.active[key];
+  const task = activeTask(state.counters.active, taskId);
   if (task === undefined) return state;
-  const { [key]: _stopped, ...active } = state.counters.active;
+  const doc = moveSpeed(state.doc, task, -1);
   return {
     doc: {
-      ...state.doc,
-      workers: state.doc.workers - 1,
-      cores: state.doc.cores - task.concurrency,
-      committed_games: state.doc.committed_games + task.played - task.num_games,
+      ...doc,
+      workers: doc.workers - 1,
+      cores: doc.cores - task.concurrency,
+      committed_games: doc.committed_games + task.played - task.num_games,
     },
-    counters: { ...state.counters, active },
+    counters: { ...state.counters, active: withActiveTask(state.counters.active, taskId, undefined) },
   };
 };
 
-const stopAllTasks = (state: RunReadState): RunReadState =>
-  Object.keys(state.counters.active).reduce((next, key) => stopTask(next, Number(key)), state);
+/** Upstream `set_inactive_run`: every active task stops at once. */
+const stopAllTasks = (state: RunReadState): RunReadState => {
+  const tasks = activeTasks(state.counters.active);
+  const freed = tasks.reduce((sum, task) => sum + task.num_games - task.played, 0);
+  const cores = tasks.reduce((sum, task) => sum + task.concurrency, 0);
+  return {
+    doc: {
+      ...state.doc,
+      workers: state.doc.workers - tasks.length,
+      cores: state.doc.cores - cores,
+      committed_games: state.doc.committed_games - freed,
+    },
+    counters: { ...state.counters, active: {} },
+  };
+};
 
 const withSpsa = (args: RunArgs, data: Extract<RunEvent, { type: 'SpsaResultsApplied' }>['data']): RunArgs => {
   const spsa = args.spsa;
@@ -197,18 +243,17 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
       });
     case 'TaskAssigned': {
       const { taskId, numGames, workerInfo } = event.data;
-      const active = {
-        ...state.counters.active,
-        [String(taskId)]: { concurrency: workerInfo.concurrency, num_games: numGames, played: 0, nps: workerInfo.nps },
-      };
+      const task: ActiveTaskCounters = { concurrency: workerInfo.concurrency, num_games: numGames, played: 0, nps: workerInfo.nps };
+      const active = withActiveTask(state.counters.active, taskId, task);
+      const faster = moveSpeed(doc, task, 1);
       return settle({
         doc: {
-          ...doc,
-          workers: doc.workers + 1,
-          cores: doc.cores + workerInfo.concurrency,
-          committed_games: doc.committed_games + numGames,
-          total_games: doc.total_games + numGames,
-          tasks_count: Math.max(doc.tasks_count, taskId + 1),
+          ...faster,
+          workers: faster.workers + 1,
+          cores: faster.cores + workerInfo.concurrency,
+          committed_games: faster.committed_games + numGames,
+          total_games: faster.total_games + numGames,
+          tasks_count: Math.max(faster.tasks_count, taskId + 1),
         },
         counters: { ...state.counters, active },
       });
@@ -216,14 +261,13 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
     case 'TaskResultsReported': {
       const { taskId, stats, delta, workerInfo, sprt } = event.data;
       if (taskId < 0 || taskId >= doc.tasks_count) return state;
-      const key = String(taskId);
-      const task = state.counters.active[key];
-      const active = task
-        ? { ...state.counters.active, [key]: { ...task, played: countGames(stats), nps: workerInfo?.nps ?? task.nps } }
-        : state.counters.active;
+      const task = activeTask(state.counters.active, taskId);
+      const updated = task ? { ...task, played: countGames(stats), nps: workerInfo?.nps ?? task.nps } : undefined;
+      const active = updated ? withActiveTask(state.counters.active, taskId, updated) : state.counters.active;
+      const resped = task && updated && updated.nps !== task.nps ? moveSpeed(moveSpeed(doc, task, -1), updated, 1) : doc;
       return settle({
         doc: {
-          ...doc,
+          ...resped,
           args: sprt === undefined ? doc.args : { ...doc.args, sprt },
           last_updated: event.data.at,
           results: addResults(doc.results, delta),
@@ -278,7 +322,7 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
       const { results, sprt, flags } = event.data;
       // committed = Σ played of inactive tasks + Σ num_games of active ones, and the purged results
       // are Σ played of the good tasks; so it follows from the results and the active tasks alone.
-      const activeReserve = Object.values(next.counters.active).reduce((sum, task) => sum + task.num_games - task.played, 0);
+      const activeReserve = activeTasks(next.counters.active).reduce((sum, task) => sum + task.num_games - task.played, 0);
       return settle({
         doc: {
           ...next.doc,
