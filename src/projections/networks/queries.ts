@@ -1,5 +1,6 @@
 import { NETWORK_DOWNLOADS_COUNTER } from '../../domain/networks/events.js';
 import type { BlobStore } from '../../stores/blobs/port.js';
+import type { Where } from '../../stores/documents/port.js';
 import type { ReadModels } from '../readModels.js';
 import { NETWORKS, type NetworkDocument } from './networksProjection.js';
 
@@ -23,7 +24,7 @@ export const listNetworks = async (
   blobStore?: Pick<BlobStore, 'getCounter'>,
 ): Promise<{ networks: NetworkListing[]; total: number }> => {
   const collection = readModels.collection<NetworkDocument>(NETWORKS);
-  const where = query.masterOnly ? { is_master: true } : {};
+  const where: Where = query.masterOnly ? { is_master: true } : {};
   const text = query.text === undefined || query.text === '' ? {} : { text: query.text };
   const [docs, total] = await Promise.all([
     collection.find({
