@@ -20,7 +20,10 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 8 * 1024 * 1024,
-    return503OnClosing: true,
+    // While closing, requests already on an open connection are still answered (then the
+    // connection closes). Fastify's 503 body has an `error` and no `duration`: a worker quits
+    // for good on an error from request_version and crashes on a reply without a duration.
+    return503OnClosing: false,
     trustProxy: config.trustProxy,
   });
   registerErrorHandling(app);
