@@ -32,7 +32,8 @@ export const nameMatchesSha256 = (name: string, sha256: string): boolean =>
   isNetworkName(name) && sha256.toLowerCase().startsWith(name.slice(3, 15));
 
 /**
- * Blob-store counter namespace of network downloads: `/api/nn/<name>` increments
- * `(NETWORK_DOWNLOADS_COUNTER, name)`, and the networks list reads it, so downloads need no event.
+ * Blob-store counter namespace of network downloads (the namespace of the network files too;
+ * counters are separate from names): `/api/nn/<name>` increments `(NETWORK_DOWNLOADS_COUNTER,
+ * name)`, and the networks list reads it, so a download appends no event.
  */
-export const NETWORK_DOWNLOADS_COUNTER = 'nn-downloads';
+export const NETWORK_DOWNLOADS_COUNTER = 'nn';
