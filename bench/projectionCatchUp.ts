@@ -58,9 +58,7 @@ const catchUp = async (dir: string, readStore: ReadStore, events: number, stream
   const head = await fill(eventStore, events, streams);
   const collection = `catchup${randomUUID().replaceAll('-', '').slice(0, 8)}`;
   const runner = createProjectionRunner({ eventStore, readStore, projection: benchProjection(collection), batchSize: 1_000 });
-  const started = performance.now();
-  await runner.start();
-  await new Promise<void>((resolve) => {
+  const caughtUp = new Promise<void>((resolve) => {
     const stop = runner.onProgress((checkpoint) => {
       if (checkpoint >= head) {
         stop();
@@ -68,6 +66,9 @@ const catchUp = async (dir: string, readStore: ReadStore, events: number, stream
       }
     });
   });
+  const started = performance.now();
+  await runner.start();
+  await caughtUp;
   const seconds = (performance.now() - started) / 1000;
   await runner.stop();
   await readStore.dropCollection(`${collection}_v1`);

@@ -9,6 +9,7 @@ import { CheckpointConflictError } from '../errors.js';
 import { DUPLICATE_KEY, serverCode } from './errors.js';
 import { CHECKPOINTS_COLLECTION, TOMBSTONE_FIELD } from './names.js';
 import { storedDoc } from './storedDoc.js';
+import { chunkedBulkWrite } from './chunkedBulkWrite.js';
 
 export interface CheckpointDoc {
   _id: string;
@@ -101,7 +102,7 @@ const writeCollection = async (db: Db, name: string, changes: readonly GuardedCh
   }
   if (ops.length === 0) return;
   try {
-    await collection.bulkWrite(ops, { ordered: false });
+    await chunkedBulkWrite(collection, ops, { ordered: false });
   } catch (error) {
     // Only a race with another writer gets here. FerretDB stops a bulk write at its first
     // failure and misreports which operation failed, so redo every change on its own; the

@@ -1,3 +1,4 @@
+import { chunkedBulkWrite } from './chunkedBulkWrite.js';
 import type { Collection, Document, Filter } from 'mongodb';
 import { MongoClient } from 'mongodb';
 import type {
@@ -171,7 +172,7 @@ export const createMongoReadStore = (options: MongoReadStoreOptions): ReadStore 
       bulkWrite: async (ops) => {
         const writes = ops.map(writeOpOf);
         if (writes.length === 0) return;
-        await withCollection(() => docs.bulkWrite(writes, { ordered: true }));
+        await withCollection(() => chunkedBulkWrite(docs, writes, { ordered: true }));
       },
       find: async (query) => {
         const mongoFind = findOf(normaliseFindQuery(query, spec));
