@@ -5,6 +5,7 @@ import { TOKENS, disposeContainer } from '../container.js';
 import { registerErrorHandling } from './plugins/errorHandler.js';
 import { healthRoutes } from './routes/health.js';
 import { workerApi } from './worker/plugin.js';
+import { createOpenApiRegistry, publicApiRoutes } from './public/index.js';
 
 export interface AppOptions {
   container: DependencyContainer;
@@ -35,6 +36,8 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     await runService.start();
   });
   await app.register(healthRoutes(container));
+  const openApi = createOpenApiRegistry();
+  await app.register(publicApiRoutes(container, { openApi }));
   await app.register(
     workerApi({
       authenticate: (username, password) => authenticator.authenticate(username, password),
