@@ -1,5 +1,5 @@
 export { createRunService } from './runService.js';
-export type { EmptyReply, RunService, RunServiceOptions, SpsaReply, TaskRequestRef } from './runService.js';
+export type { Caller, EmptyReply, ModifyFields, RunService, RunServiceOptions, SpsaReply, TaskRequestRef } from './runService.js';
 export type { NoTaskReply, RequestTaskReply, TaskRequestInput } from './scheduler.js';
 export type { RunSpeed } from './periodicJobs.js';
 export type { Clock } from './clock.js';

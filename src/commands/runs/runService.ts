@@ -7,7 +7,7 @@ import type { Results } from '../../domain/shared/results.js';
 import { resultsEqual } from '../../domain/shared/results.js';
 import { toIso } from '../../domain/shared/time.js';
 import { shortWorkerName, workerName, type WorkerInfo } from '../../domain/shared/worker-info.js';
-import type { CreateRun, RunCommand, SpsaBatchReport } from '../../domain/runs/commands.js';
+import type { CreateRun, ModifyRun, RunCommand, SpsaBatchReport } from '../../domain/runs/commands.js';
 import type { RunSubmission, SubmissionFacts } from '../../domain/runs/create/submission.js';
 import { decideRun } from '../../domain/runs/decider.js';
 import { evolveRun } from '../../domain/runs/evolve.js';
@@ -46,6 +46,15 @@ export interface TaskRequestRef {
 }
 
 export type EmptyReply = Record<string, never>;
+
+/** Who acts on a run from the UI: the user, and whether they are an approver. */
+export interface Caller {
+  readonly by: string;
+  readonly isApprover: boolean;
+}
+
+/** The modify form's raw values (see `ModifyRun`). */
+export type ModifyFields = Omit<ModifyRun['data'], 'runId' | 'by' | 'isApprover'>;
 export type SpsaReply = (SpsaWorkerStep & { task_alive: true }) | TaskAliveReply | EnvelopeError;
 
 export interface RunService {
@@ -66,6 +75,11 @@ export interface RunService {
   createRun(input: { submission: RunSubmission; facts: SubmissionFacts }, context: EventContext): Promise<Outcome<string>>;
   /** Any run command of the UI (approve, modify, stop, delete, purge); the reply is the run after it. */
   execute(command: Exclude<RunCommand, CreateRun>, context: EventContext): Promise<Outcome<RunState>>;
+  approveRun(runId: string, caller: Caller, context: EventContext): Promise<Outcome<RunState>>;
+  modifyRun(runId: string, changes: Caller & ModifyFields, context: EventContext): Promise<Outcome<RunState>>;
+  stopRun(runId: string, caller: Caller, context: EventContext): Promise<Outcome<RunState>>;
+  deleteRun(runId: string, caller: Caller, context: EventContext): Promise<Outcome<RunState>>;
+  purgeRun(runId: string, caller: Caller, context: EventContext): Promise<Outcome<RunState>>;
 
   requestTask(input: TaskRequestInput): Promise<RequestTaskReply>;
   updateTask(
@@ -197,6 +211,11 @@ export const createRunService = (options: RunServiceOptions): RunService => {
       return decide({ type: 'CreateRun', data: { runId, submission, facts } }, context, () => runId);
     },
     execute: (command, context) => decide(command, context, (_events, after) => after),
+    approveRun: (runId, caller, context) => decide({ type: 'ApproveRun', data: { runId, ...caller } }, context, (_events, after) => after),
+    modifyRun: (runId, changes, context) => decide({ type: 'ModifyRun', data: { runId, ...changes } }, context, (_events, after) => after),
+    stopRun: (runId, caller, context) => decide({ type: 'StopRun', data: { runId, ...caller } }, context, (_events, after) => after),
+    deleteRun: (runId, caller, context) => decide({ type: 'DeleteRun', data: { runId, ...caller } }, context, (_events, after) => after),
+    purgeRun: (runId, caller, context) => decide({ type: 'PurgeRun', data: { runId, ...caller } }, context, (_events, after) => after),
 
     requestTask: (input) => scheduler.requestTask(input),
 

@@ -13,6 +13,7 @@ import { toIso } from '../../../src/domain/shared/time.js';
 import { tcBase } from '../../../src/domain/shared/time-control.js';
 import type { WorkerInfo } from '../../../src/domain/shared/worker-info.js';
 import { fixedGamesArgs } from '../../support/runArgs.js';
+import { submission, submissionFacts } from '../../support/runSubmission.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { resultsOf, storedWorkerInfo } from '../../support/workers.js';
 
@@ -73,6 +74,43 @@ describe('run service', () => {
   const stored = async (runId: string) => eventStore.readStream(runStreamName(runId));
 
   const ref = (runId: string, taskId: number, worker: WorkerInfo = storedWorkerInfo(1)) => ({ runId, taskId, worker });
+
+  describe('run commands of the UI', () => {
+    it('creates, approves, modifies and stops a run; the scheduler follows each step', async () => {
+      const runs = service();
+      await runs.start();
+      const owner = { actor: 'RunOwner', correlationId: 'ui' };
+      const created = await runs.createRun({ submission: submission({ stopRule: 'numgames', numGames: '4000' }), facts: submissionFacts }, owner);
+      if (created.kind !== 'accepted') throw new Error(created.message);
+      const runId = created.reply;
+      expect(runId).toMatch(/^[0-9a-f]{24}$/);
+      expect(created.position).not.toBeNull();
+      const worker = storedWorkerInfo(1);
+      const request = () => runs.requestTask({ worker, hostUrl: 'http://localhost', context });
+      expect(await request()).toEqual({ task_waiting: false });
+
+      expect(await runs.approveRun(runId, { by: 'RunOwner', isApprover: true }, owner)).toMatchObject({
+        kind: 'rejection',
+        message: `Run ${runId}: Self approval is disabled!`,
+      });
+      expect(await runs.approveRun(runId, { by: 'approver', isApprover: true }, owner)).toMatchObject({ kind: 'accepted' });
+      expect(await request()).toMatchObject({ run: { _id: runId }, task_id: 0 });
+
+      const modified = await runs.modifyRun(runId, { by: 'RunOwner', isApprover: false, numGames: '4000', priority: '0', throughput: '50', autoPurge: false }, owner);
+      expect(modified.kind === 'accepted' && modified.reply.kind === 'run' ? modified.reply.args.throughput : -1).toBe(50);
+
+      expect(await runs.stopRun(runId, { by: 'someone', isApprover: false }, owner)).toMatchObject({ kind: 'rejection' });
+      expect(await runs.stopRun(runId, { by: 'RunOwner', isApprover: false }, owner)).toMatchObject({ kind: 'accepted' });
+      expect(runs.unfinishedRuns()).toEqual([]);
+      expect(await runs.beat(ref(runId, 0))).toEqual({ task_alive: false });
+    });
+
+    it('refuses an invalid submission with upstream\'s message', async () => {
+      const runs = service();
+      const outcome = await runs.createRun({ submission: submission({ stopRule: 'numgames', numGames: '1500' }), facts: submissionFacts }, context);
+      expect(outcome).toMatchObject({ kind: 'rejection', code: 'invalid-submission', message: 'Number of games must be a multiple of 1000' });
+    });
+  });
 
   describe('update_task', () => {
     it('adds the difference of cumulative stats, and a repeat of the same stats adds nothing', async () => {
