@@ -26,6 +26,10 @@ const schema = z.object({
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  WORKER_API: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   REQUEST_TASK_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
   TRUST_PROXY: z
     .string()
@@ -56,6 +60,8 @@ export interface Config {
   sqliteSynchronous: 'FULL' | 'NORMAL';
   runProjections: boolean;
   shutdownTimeoutMs: number;
+  /** Whether this process is the primary that serves the worker protocol (run cache, scheduler, periodic jobs). */
+  workerApi: boolean;
   /** request_task calls handled at once; more are answered "too busy" (the worker retries later). */
   requestTaskConcurrency: number;
   /** Whether X-Forwarded-For names the client: false, true (any proxy), or the proxies' addresses/CIDRs. */
@@ -93,6 +99,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
     runProjections: value.RUN_PROJECTIONS,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
+    workerApi: value.WORKER_API,
     requestTaskConcurrency: value.REQUEST_TASK_CONCURRENCY,
     trustProxy: value.TRUST_PROXY,
     ...(value.NN_URL === undefined ? {} : { nnUrl: value.NN_URL }),

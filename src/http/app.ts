@@ -33,7 +33,9 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   app.addHook('onReady', async () => {
     await container.resolve(TOKENS.projectionEngine).start();
     await authenticator.ready();
-    await runService.start();
+    // Only the primary keeps the scheduler's index and runs the periodic jobs: the scavenger
+    // must see the heartbeats, which live in the memory of the process that receives them.
+    if (config.workerApi) await runService.start();
   });
   await app.register(healthRoutes(container));
   const openApi = createOpenApiRegistry();
@@ -44,6 +46,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
       runs: runService,
       blobs: container.resolve(TOKENS.blobStore),
       ...(config.nnUrl === undefined ? {} : { nnUrl: config.nnUrl }),
+      serveProtocol: config.workerApi,
     }),
   );
   if (options.ownsContainer ?? true) {

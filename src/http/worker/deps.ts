@@ -12,7 +12,25 @@ export interface WorkerApiDeps {
   blobs: BlobStore;
   /** `/api/nn/<name>` redirects to `${nnUrl}/nn/<name>` when set, else sends the bytes. */
   nnUrl?: string;
+  /**
+   * False in processes other than the primary: the nine protocol endpoints then answer 503
+   * "primary instance required" (as upstream's secondaries do); downloads are still served.
+   */
+  serveProtocol?: boolean;
 }
+
+/** The nine POST endpoints of the worker protocol. */
+export const WORKER_PROTOCOL_PATHS = [
+  '/api/request_version',
+  '/api/request_task',
+  '/api/update_task',
+  '/api/beat',
+  '/api/request_spsa',
+  '/api/failed_task',
+  '/api/stop_run',
+  '/api/upload_pgn',
+  '/api/worker_log',
+] as const;
 
 /** Blob store namespaces (see docs/blob-store.md). */
 export const BLOB_NAMESPACES = { pgn: 'pgn', network: 'nn' } as const;

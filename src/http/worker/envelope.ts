@@ -10,7 +10,7 @@ import { ZodError } from 'zod';
 export class WorkerApiError extends Error {
   override readonly name = 'WorkerApiError';
   constructor(
-    readonly statusCode: 400 | 401 | 404 | 500,
+    readonly statusCode: 400 | 401 | 404 | 500 | 503,
     message: string,
   ) {
     super(message);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WorkerApiDeps } from './deps.js';
-import { registerWorkerEnvelope } from './envelope.js';
+import { WORKER_PROTOCOL_PATHS } from './deps.js';
+import { registerWorkerEnvelope, WorkerApiError } from './envelope.js';
 import { registerDownloads } from './routes/downloads.js';
 import { registerRequestTask } from './routes/requestTask.js';
 import { registerRequestVersion } from './routes/requestVersion.js';
@@ -18,11 +19,19 @@ export const workerApi =
   (deps: WorkerApiDeps): FastifyPluginAsync =>
   async (app) => {
     registerWorkerEnvelope(app);
+    registerDownloads(app, deps);
+    if (deps.serveProtocol === false) {
+      for (const path of WORKER_PROTOCOL_PATHS) {
+        app.post(path, async () => {
+          throw new WorkerApiError(503, 'primary instance required');
+        });
+      }
+      return;
+    }
     registerRequestVersion(app, deps);
     registerRequestTask(app, deps);
     registerTaskReports(app, deps);
     registerStopRun(app, deps);
     registerUploadPgn(app, deps);
     registerWorkerLog(app, deps);
-    registerDownloads(app, deps);
   };

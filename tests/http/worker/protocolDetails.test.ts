@@ -36,6 +36,35 @@ describe('worker protocol details', () => {
     });
   });
 
+  describe('a process that is not the primary (WORKER_API=false)', () => {
+    it('answers the protocol endpoints 503 "primary instance required" but serves downloads, and runs no scheduler', async () => {
+      const secondary = await startWorkerApp({ env: { WORKER_API: 'false' } });
+      try {
+        for (const path of ['/api/request_version', '/api/request_task', '/api/update_task', '/api/upload_pgn']) {
+          const response = await secondary.app.inject({ method: 'POST', url: path, payload: { password: PASSWORD, worker_info: { username: 'worker' } } });
+          expect(response.statusCode).toBe(503);
+          expect(response.json()).toEqual({ error: `${path}: primary instance required`, duration: expect.any(Number) });
+        }
+        const blobs = secondary.container.resolve(TOKENS.blobStore);
+        const stored = await blobs.put(Buffer.from('net'));
+        await blobs.setName('nn', 'nn-0123456789ab.nnue', stored.sha256);
+        expect((await secondary.app.inject({ method: 'GET', url: '/api/nn/nn-0123456789ab.nnue' })).statusCode).toBe(200);
+        // The run service still takes commands (optimistic concurrency), but follows nothing.
+        const runId = '0123456789abcdef01234567';
+        const args = fixedGamesArgs();
+        const written = await secondary.eventStore.append(
+          `run-${runId}`,
+          [{ type: 'RunCreated', data: { runId, at: new Date().toISOString(), args, tcBase: 10 }, metadata: { actor: 'test', correlationId: 'c' } }],
+          'any',
+        );
+        expect(await secondary.runs.caughtUp(written.position, 200)).toBe(false);
+        expect(secondary.runs.unfinishedRuns()).toEqual([]);
+      } finally {
+        await secondary.close();
+      }
+    });
+  });
+
   describe('on the whole application', () => {
     let w: WorkerApp;
     let proxied: WorkerApp;

@@ -409,12 +409,18 @@ describe('upstream test_api.py (TestHttpApi)', () => {
   });
 
   describe('read API (public, no authentication)', () => {
-    // These routes belong to the read side; the cases run once it serves them.
+    // These routes belong to the read side (skipped in an app that does not serve them).
     const served = (method: 'GET' | 'POST', url: string): boolean => w.app.hasRoute({ method, url });
+    /** Read models are eventually consistent: wait until the projections applied everything written so far. */
+    const projected = async (): Promise<void> => {
+      const engine = w.container.resolve(TOKENS.projectionEngine);
+      expect(await engine.waitFor(await w.eventStore.headPosition(), 5_000)).toBe(true);
+    };
 
     it('test_get_active_runs', async (context) => {
       if (!served('GET', '/api/active_runs')) return context.skip();
       const runId = await createRun();
+      await projected();
       const response = await w.app.inject({ method: 'GET', url: '/api/active_runs' });
       expect(response.statusCode).toBe(200);
       expect(Object.keys(response.json())).toContain(runId);
@@ -438,6 +444,7 @@ describe('upstream test_api.py (TestHttpApi)', () => {
     it('test_get_run', async (context) => {
       if (!served('GET', '/api/get_run/:id')) return context.skip();
       const runId = await createRun();
+      await projected();
       const response = await w.app.inject({ method: 'GET', url: `/api/get_run/${runId}` });
       expect(response.statusCode).toBe(200);
       expect(response.json()._id).toBe(runId);
@@ -454,6 +461,7 @@ describe('upstream test_api.py (TestHttpApi)', () => {
     it('test_get_elo', async (context) => {
       if (!served('GET', '/api/get_elo/:id')) return context.skip();
       const runId = await createRun();
+      await projected();
       const response = await w.app.inject({ method: 'GET', url: `/api/get_elo/${runId}` });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({});
