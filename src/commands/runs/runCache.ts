@@ -66,6 +66,8 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
   const behind = new Map<string, bigint>();
 
   const publish = (streamId: string, aggregate: LoadedAggregate<RunState>): void => {
+    // A run that does not exist (a request naming a random id) is not worth remembering.
+    if (aggregate.revision === null) return;
     const previous = known.get(streamId);
     if (previous !== undefined && rank(aggregate.revision) <= rank(previous)) return;
     known.set(streamId, aggregate.revision);
