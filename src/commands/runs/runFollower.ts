@@ -55,6 +55,7 @@ export const createRunFollower = (options: RunFollowerOptions): RunFollower => {
   let subscription: Subscription | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let checkpointTimer: ReturnType<typeof setInterval> | undefined;
+  let started = false;
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
   const waiters = new Set<{ position: bigint; resolve: (reached: boolean) => void }>();
@@ -139,7 +140,8 @@ export const createRunFollower = (options: RunFollowerOptions): RunFollower => {
   };
 
   const saveCheckpoint = async (): Promise<void> => {
-    if (!checkpoints || position === savedPosition) return;
+    // A follower that never read the log knows nothing worth keeping.
+    if (!checkpoints || !started || position === savedPosition) return;
     const at = position;
     const state: CheckpointState = { unfinished: [...unfinished], blocked: blockedWorkers.entries() };
     await checkpoints.upsert({ _id: CHECKPOINT_ID, version: CHECKPOINT_VERSION, revision: at.toString(), state });
@@ -154,6 +156,7 @@ export const createRunFollower = (options: RunFollowerOptions): RunFollower => {
         options.onError?.(err);
       }
       await scan();
+      started = true;
       for (const runId of unfinished) await cache.load(runId);
       advance(position);
       subscribe();
