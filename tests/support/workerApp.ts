@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS, composeContainer, type RunServiceOverrides } from '../../src/container.js';
@@ -47,6 +48,8 @@ export interface WorkerApp {
   appendRunEvents(runId: string, events: (at: string) => RunEvent[]): Promise<void>;
   /** Gives a task to a worker directly (upstream's tests append one to the run document). */
   seedTask(runId: string, worker: WorkerInfo, numGames?: number): Promise<number>;
+  /** Listens on a free loopback port and returns the base URL. */
+  listen(): Promise<string>;
   run(runId: string): Promise<Run>;
   runEvents(runId: string): Promise<RecordedEvent[]>;
   close(): Promise<void>;
@@ -122,6 +125,19 @@ export const startWorkerApp = async (options: WorkerAppOptions = {}): Promise<Wo
         runEvent('TaskAssigned', { runId, at, taskId, numGames, start: before.totalGames, workerInfo: worker }),
       ]);
       return taskId;
+    },
+    async listen() {
+      // On a busy shared machine the ephemeral ports can run out for a moment: try again.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await app.listen({ port: 0, host: '127.0.0.1' });
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
+      return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     },
     run,
     async runEvents(runId) {

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSubmission } from '../../../src/domain/runs/create/submission.js';
@@ -31,8 +30,7 @@ describe('a virtual fleet plays SPRT, fixed-games and SPSA runs to their end', (
   beforeAll(async () => {
     w = await startWorkerApp({ runService: { random: lcg(7) } });
     await w.registerUser('fleet', PASSWORD);
-    await w.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = `http://127.0.0.1:${(w.app.server.address() as AddressInfo).port}`;
+    baseUrl = await w.listen();
   });
   afterAll(async () => {
     await w.close();
