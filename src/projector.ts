@@ -11,7 +11,6 @@ const main = async (): Promise<void> => {
   const logger = createLogger(config.logLevel);
   const container = await composeContainer({ config, logger });
   const engine = container.resolve(TOKENS.projectionEngine);
-  await engine.start();
   const report = setInterval(() => {
     engine
       .statuses()
@@ -19,7 +18,7 @@ const main = async (): Promise<void> => {
       .catch((err: unknown) => logger.warn({ err }, 'could not read projection status'));
   }, LAG_REPORT_MS);
   report.unref();
-  logger.info({ projections: (await engine.statuses()).map((s) => `${s.name}@v${s.version}`) }, 'projector started');
+  // Installed before the runners start, so a SIGTERM during start-up still shuts down cleanly.
   onShutdownSignal({
     logger,
     timeoutMs: config.shutdownTimeoutMs,
@@ -28,6 +27,8 @@ const main = async (): Promise<void> => {
       await disposeContainer(container);
     },
   });
+  await engine.start();
+  logger.info({ projections: (await engine.statuses()).map((s) => `${s.name}@v${s.version}`) }, 'projector started');
   // Keep the process alive while the runners wait for events.
   setInterval(() => undefined, 1 << 30);
 };
