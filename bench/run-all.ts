@@ -10,6 +10,7 @@ import path from 'node:path';
 import { main as appendThroughput } from './appendThroughput.js';
 import { main as readModelWrites } from './readModelWrites.js';
 import { main as projectionCatchUp } from './projectionCatchUp.js';
+import { main as decisions } from './decisions.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const script = path.join(root, 'scripts', 'ferretdb.sh');
@@ -50,6 +51,8 @@ try {
   await readModelWrites();
   console.log('\n== projection catch-up');
   await projectionCatchUp();
+  console.log('\n== domain decisions (in-process, 500 active runs, 20,000 active tasks)');
+  await decisions();
 } finally {
   stopFerretDb?.();
 }
