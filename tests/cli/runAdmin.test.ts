@@ -84,7 +84,7 @@ describe('runAdmin (in process)', () => {
     [[], 'error: missing <group>', 'npm run admin -- --help'],
     [['--bogus'], 'error: unknown option --bogus', 'npm run admin -- --help'],
     [['--as'], 'error: --as needs an actor name', 'npm run admin -- --help'],
-    [['run'], 'error: unknown group "run"', 'npm run admin -- --help'],
+    [['worker'], 'error: unknown group "worker"', 'npm run admin -- --help'],
     [['user'], 'error: missing <command>', 'npm run admin -- user --help'],
     [['user', 'frob'], 'error: unknown command "user frob"', 'npm run admin -- user --help'],
     [['user', 'accept'], 'error: missing <name>', 'npm run admin -- user accept --help'],
