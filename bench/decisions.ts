@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/decisions.ts [seconds per measurement, default 3]
  */
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { updateTaskEventIds } from '../src/commands/runs/eventIds.js';
@@ -250,7 +251,12 @@ export const main = async (options: DecisionsOptions = {}): Promise<DecisionsRes
       `${activeTasks.toLocaleString('en-US')} active tasks of ${fleet.workers.toLocaleString('en-US')} distinct workers; ` +
       `built from decided events in ${setupSeconds.toFixed(1)} s`,
   );
-  log(`figures per decision on one core; /s = 1e6 / mean; ${seconds} s each after a ${WARM_UP_MS} ms warm-up`);
+  const perRun = world.activeRuns.runs().map((run) => run.workers).sort((a, b) => a - b);
+  log(`active tasks per run: min ${perRun[0] ?? 0}, median ${perRun[Math.floor(perRun.length / 2)] ?? 0}, max ${perRun[perRun.length - 1] ?? 0}`);
+  log(
+    `figures per decision on one core; /s = 1e6 / mean; ${seconds} s each after a ${WARM_UP_MS} ms warm-up; ` +
+      `load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores (p50 is the least sensitive to other load)`,
+  );
 
   log('request_task, new workers (blocked/duplicate/machine-limit checks, sort of all runs, filters, choice):');
   const requested = measureRequestTask(world, random, seconds, fleet.tasks, fleet.workers, size.requestIntervalMs);

@@ -42,4 +42,5 @@ const grouped = (value: number): string => Math.round(value).toLocaleString('en-
 
 export const formatSummary = (label: string, summary: SampleSummary): string =>
   `  ${label.padEnd(58)} ${grouped(summary.perSecond).padStart(9)}/s   mean ${summary.meanUs.toFixed(1).padStart(7)} µs` +
-  `   p99 ${summary.p99Us.toFixed(1).padStart(7)} µs   max ${summary.maxUs.toFixed(0).padStart(6)} µs   (n=${grouped(summary.count)})`;
+  `   p50 ${summary.p50Us.toFixed(1).padStart(7)} µs   p99 ${summary.p99Us.toFixed(1).padStart(7)} µs` +
+  `   max ${summary.maxUs.toFixed(0).padStart(6)} µs   (n=${grouped(summary.count)})`;
