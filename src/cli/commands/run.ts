@@ -217,7 +217,8 @@ const checkStopRuleOptions = (rule: 'sprt' | 'games' | 'spsa', values: CreateVal
 const knownCommits = (values: CreateValues, baseTag: string, newTag: string, offline: boolean): KnownCommit[] => {
   const side = (tag: string, sha: string | undefined, message: string | undefined, flag: 'base' | 'new'): KnownCommit[] => {
     if (sha !== undefined && !isFullSha(sha.toLowerCase())) throw new UsageError(`--${flag}-sha must be 40 hex digits`);
-    const resolved = sha ?? (isFullSha(tag.toLowerCase()) ? tag : undefined);
+    // Online, a branch that is a SHA is still looked up (for its message, and to know it exists).
+    const resolved = sha ?? (offline && isFullSha(tag.toLowerCase()) ? tag : undefined);
     if (resolved === undefined) {
       if (offline) {
         throw new UsageError(`GitHub is offline (GITHUB_MODE=offline): give --${flag}-sha for ${JSON.stringify(tag)}, or set GITHUB_MODE=http`);
