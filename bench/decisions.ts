@@ -73,6 +73,7 @@ const measureRequestTask = (world: World, random: Random, seconds: number, tasks
   let nextWorker = firstWorker;
   let oldest = 0;
   let nextItpRefresh = world.now() + ITP_INTERVAL_MS;
+  const outcomes = { assigned: 0, other: 0 };
   during(seconds, (record) => {
     world.advance(requestIntervalMs);
     if (world.now() >= nextItpRefresh) {
@@ -90,6 +91,7 @@ const measureRequestTask = (world: World, random: Random, seconds: number, tasks
       decision.add(elapsedUs(t0, t1));
       withAssignment.add(elapsedUs(t0, t2));
     }
+    if (record) outcomes[task === undefined ? 'other' : 'assigned'] += 1;
     if (task === undefined) return;
     tasks.push(task);
     while (oldest < tasks.length) {
@@ -100,7 +102,7 @@ const measureRequestTask = (world: World, random: Random, seconds: number, tasks
       break;
     }
   });
-  return { decision: decision.summary(), withAssignment: withAssignment.summary(), nextWorker };
+  return { decision: decision.summary(), withAssignment: withAssignment.summary(), outcomes, nextWorker };
 };
 
 /** The domain's default, for comparison: requestTask computing every run's itp itself on each call. */
@@ -110,12 +112,11 @@ const measureItpPerCall = (world: World, random: Random, seconds: number, firstW
   during(seconds, (record) => {
     const worker = newWorker(n, random);
     n += 1;
-    const runs = world.activeRuns.runs();
     const t0 = performance.now();
     requestTask({
       worker,
       now: world.now(),
-      runs,
+      runs: world.activeRuns.runs(),
       fleet: world.activeRuns.fleet((runId, taskId) => world.liveness.lastBeat(runId, taskId)),
       machineLimit: LIMITS.defaultMachineLimit,
       hostUrl: 'https://tests.example',
@@ -262,6 +263,7 @@ export const main = async (options: DecisionsOptions = {}): Promise<DecisionsRes
   const requested = measureRequestTask(world, random, seconds, fleet.tasks, fleet.workers, size.requestIntervalMs);
   log(formatSummary('requestTask (server path: kept fleet maps, periodic itp)', requested.decision));
   log(formatSummary('+ AssignTask decided, folded, reply, fleet maps updated', requested.withAssignment));
+  log(`  measured requests: ${requested.outcomes.assigned} got a task, ${requested.outcomes.other} did not`);
   const itpRecomputedPerCall = measureItpPerCall(world, random, Math.min(1, seconds), requested.nextWorker);
   log(formatSummary('requestTask with itp recomputed per call (no itpOf)', itpRecomputedPerCall));
   const itpRefreshMs = meanMs(20, () => world.jobs.refreshItp());
