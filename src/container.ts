@@ -20,6 +20,9 @@ import { createAuthenticator } from './commands/users/authenticator.js';
 import type { SnapshotDoc } from './commands/aggregateStore.js';
 import type { RunService, RunServiceOptions } from './commands/runs/index.js';
 import { createRunService } from './commands/runs/index.js';
+import { createGitHub } from './github/index.js';
+import type { BooksService } from './github/books/index.js';
+import { createBooksService } from './github/books/index.js';
 import { CONTRIBUTORS } from './projections/contributors/contributorsProjection.js';
 import { contributorCpuHours } from './projections/contributors/queries.js';
 
@@ -33,6 +36,8 @@ export const TOKENS = {
   readModels: Symbol('ReadModels') as InjectionToken<ReadModels>,
   blobStore: Symbol('BlobStore') as InjectionToken<BlobStore>,
   authenticator: Symbol('Authenticator') as InjectionToken<Authenticator>,
+  /** The book registry (`book_sri` for workers), seeded from BOOKS_FILE, synced from GitHub in http mode. */
+  books: Symbol('Books') as InjectionToken<BooksService>,
   runService: Symbol('RunService') as InjectionToken<RunService>,
   /** Closes what the container created on first use (run service, authenticator), newest first. */
   closers: Symbol('Closers') as InjectionToken<Closers>,
@@ -139,6 +144,19 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
       return authenticator;
     }),
   });
+  const books = once(() => {
+    const service = createBooksService({
+      eventStore,
+      github: createGitHub(config.github),
+      ...(config.github.booksFile === undefined ? {} : { seedFile: config.github.booksFile }),
+      syncIntervalMs: config.github.booksSyncIntervalMs,
+      onError: (err, where) => logger.error({ err }, where),
+      onInfo: (message) => logger.info(message),
+    });
+    closers.add(() => service.stop());
+    return service;
+  });
+  container.register(TOKENS.books, { useFactory: books });
   container.register(TOKENS.runService, {
     useFactory: once(() => {
       const runService = createRunService({
@@ -147,6 +165,7 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
         requestTaskConcurrency: config.requestTaskConcurrency,
         onError: (err, where) => logger.error({ err }, `run service: ${where}`),
         onDiagnostic: (message) => logger.warn(message),
+        bookSriOf: (book) => books().registry.sriOf(book),
         ...(projections.some((projection) => CONTRIBUTORS in projection.collections)
           ? { cpuHoursOf: cpuHoursFrom(readModels, logger) }
           : {}),

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { GitHubSettings } from '../github/settings.js';
+import { GitHubSettingsError, loadGitHubSettings } from '../github/settings.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -49,6 +51,8 @@ const schema = z.object({
 });
 
 export interface Config {
+  /** GitHub port and book registry (GITHUB_MODE, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_RAW_URL, BOOKS_FILE, BOOKS_SYNC_INTERVAL_S). */
+  github: GitHubSettings;
   port: number;
   host: string;
   dataDir: string;
@@ -88,7 +92,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   const value = parsed.data;
   const dataDir = path.resolve(value.DATA_DIR);
+  let github: GitHubSettings;
+  try {
+    github = loadGitHubSettings(env);
+  } catch (err) {
+    if (err instanceof GitHubSettingsError) throw new ConfigError(err.message);
+    throw err;
+  }
   return {
+    github,
     port: value.PORT,
     host: value.HOST,
     dataDir,

@@ -35,7 +35,10 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     await authenticator.ready();
     // Only the primary keeps the scheduler's index and runs the periodic jobs: the scavenger
     // must see the heartbeats, which live in the memory of the process that receives them.
-    if (config.workerApi) await runService.start();
+    if (config.workerApi) {
+      await container.resolve(TOKENS.books).start();
+      await runService.start();
+    }
   });
   await app.register(healthRoutes(container));
   const openApi = createOpenApiRegistry();

@@ -2,8 +2,6 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBooksRegistry } from '../../src/github/books/booksRegistry.js';
-import type { BooksRegistry } from '../../src/github/books/booksRegistry.js';
 import { startWorkerApp } from '../support/workerApp.js';
 import type { WorkerApp } from '../support/workerApp.js';
 import { wireWorkerInfo } from '../support/workers.js';
@@ -47,21 +45,17 @@ const netFile = (dir: string, seed: number): { file: string; name: string } => {
 
 describe('the CLI beside a running server (spawned, same DATA_DIR)', () => {
   let app: WorkerApp;
-  let books: BooksRegistry | undefined;
   let env: Record<string, string>;
   let files: ReturnType<typeof makeTempDir>;
 
   beforeAll(async () => {
-    // Wired as the container should: the scheduler asks the followed book registry for book_sri.
-    app = await startWorkerApp({ runService: { bookSriOf: (book) => books?.sriOf(book) } });
-    books = createBooksRegistry({ eventStore: app.eventStore });
-    await books.ready();
+    // The container's own wiring: the scheduler asks the followed book registry for book_sri.
+    app = await startWorkerApp();
     await app.registerUser('worker', PASSWORD);
     env = { DATA_DIR: app.dir, GITHUB_MODE: 'offline' };
     files = makeTempDir();
   });
   afterAll(async () => {
-    await books?.close();
     await app.close();
     files.remove();
   });
