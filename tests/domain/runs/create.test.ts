@@ -155,6 +155,9 @@ describe('run creation (POST /tests/run)', () => {
       rejectsWith(/data\['tc'\]/, { tc: '10+' });
       rejectsWith(/data\['new_tc'\]/, { odds: true, newTc: '0/10' });
     });
+    it('refuses a zero time control, which has no game duration to size batches by', () => {
+      for (const tc of ['0', '0+0', '0.0+0.0']) rejectsWith(/data\['tc'\] is not a valid time control/, { tc });
+    });
   });
 
   describe('arch filter and compiler', () => {

@@ -196,6 +196,8 @@ const validateInOrder = (submission: RunSubmission, facts: SubmissionFacts, matc
   const priority = toInt(submission.priority);
   const throughput = toInt(submission.throughput);
   if (threads <= 0) fail('Threads must be >= 1');
+  // A time control of zero seconds has no game duration: upstream's form fails dividing by it.
+  if (!(tcRatio(tc, threads) > 0)) fail(`data['tc'] is not a valid time control: ${tc}`);
 
   let numGames: number;
   let sprt: SprtState | undefined;
