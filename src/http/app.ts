@@ -50,7 +50,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
       blobs: container.resolve(TOKENS.blobStore),
       ...(config.nnUrl === undefined ? {} : { nnUrl: config.nnUrl }),
       serveProtocol: config.workerApi,
-    }),
+    }, { openApi }),
   );
   if (options.ownsContainer ?? true) {
     app.addHook('onClose', async () => {

@@ -37,7 +37,7 @@ export const workerInfoSchema = z.strictObject({
   ARCH: z.string(),
   nps: z.number().min(0),
   near_github_api_limit: z.boolean(),
-});
+}).meta({ id: 'WorkerInfo', description: 'What the worker says about itself; exactly these 16 keys' });
 
 export const resultsSchema = z
   .strictObject({
@@ -75,6 +75,10 @@ export const workerRequestSchema = z
   })
   .refine((request) => request.task_id === undefined || request.run_id !== undefined, {
     message: 'task_id requires run_id',
+  })
+  .meta({
+    id: 'WorkerRequest',
+    description: 'The body of every worker protocol call but request_version; unknown keys are refused. `task_id` requires `run_id`.',
   });
 
 export type WorkerRequest = z.infer<typeof workerRequestSchema>;

@@ -1,13 +1,23 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { BlobStore, NamedBlob } from '../../../stores/blobs/port.js';
 import type { WorkerApiDeps } from '../deps.js';
 import { BLOB_NAMESPACES } from '../deps.js';
 import { WorkerApiError } from '../envelope.js';
 
 const NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
-const PGN_NAME = /^([A-Za-z0-9]+-\d+)\.pgn$/;
-const RUN_PGNS_NAME = /^([A-Za-z0-9]+)\.pgn\.gz$/;
+const PGN_ID = '[A-Za-z0-9]+-\\d+';
+const RUN_ID = '[A-Za-z0-9]+';
+const PGN_NAME = new RegExp(`^(${PGN_ID})\\.pgn$`);
+const RUN_PGNS_NAME = new RegExp(`^(${RUN_ID})\\.pgn\\.gz$`);
+
+/** The path parameters as the OpenAPI document names them (`/api/pgn/{id}.pgn`); anything else is a 404. */
+export const downloadParams = {
+  network: z.object({ name: z.string().regex(NETWORK_NAME).describe('Network file name, e.g. nn-0000000000a0.nnue') }),
+  pgn: z.object({ id: z.string().regex(new RegExp(`^${PGN_ID}$`)).describe('<runId>-<taskId>') }),
+  runPgns: z.object({ id: z.string().regex(new RegExp(`^${RUN_ID}$`)).describe('Run id') }),
+};
 
 const notFound = (): WorkerApiError => new WorkerApiError(404, 'No data found');
 
