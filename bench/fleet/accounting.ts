@@ -1,0 +1,146 @@
+import { loadConfig } from '../../src/config/config.js';
+import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js';
+import { count } from './report.js';
+import { sumValues, type GameLedger } from './loadStats.js';
+import { benchEnvironment } from './setup.js';
+
+/*
+ * The "zero lost updates" check: every game a virtual worker saw accepted must be in the event
+ * log and in the runs read model, and nothing else may be there but games whose reply was lost
+ * (timeouts, resets), which the server may or may not have applied.
+ */
+
+interface HealthBody {
+  projections?: Array<{ lag?: string; head?: string }>;
+}
+
+const health = async (baseUrl: string): Promise<HealthBody | undefined> => {
+  try {
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(5_000) });
+    return (await response.json()) as HealthBody;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * After the fleet stopped: the server may still be answering requests whose clients gave up
+ * (they were queued on the socket); waits until the log head has not moved for `quietMs`.
+ */
+export const waitForLogToSettle = async (baseUrl: string, quietMs: number, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  let head: string | undefined;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    const now = (await health(baseUrl))?.projections?.[0]?.head;
+    if (now !== head) {
+      head = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+/** The largest projection lag /health reports (events), or undefined when it does not answer. */
+export const projectionLag = async (baseUrl: string): Promise<number | undefined> => {
+  const body = await health(baseUrl);
+  return body === undefined ? undefined : Math.max(0, ...(body.projections ?? []).map((projection) => Number(projection.lag ?? 0)));
+};
+
+export const waitForProjections = async (baseUrl: string, timeoutMs: number): Promise<number | undefined> => {
+  const deadline = Date.now() + timeoutMs;
+  let lag = await projectionLag(baseUrl);
+  while (lag !== 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    lag = await projectionLag(baseUrl);
+  }
+  return lag;
+};
+
+/** Games per run in the runs read model (`/api/get_run/:id`), and how many runs finished. */
+export const readModelGames = async (baseUrl: string, runIds: readonly string[]): Promise<{ games: Record<string, number>; finished: number }> => {
+  const games: Record<string, number> = {};
+  let finished = 0;
+  for (const runId of runIds) {
+    const response = await fetch(`${baseUrl}/api/get_run/${runId}`);
+    if (!response.ok) throw new Error(`get_run ${runId}: ${response.status}`);
+    const run = (await response.json()) as { results: { wins: number; losses: number; draws: number }; finished?: boolean };
+    games[runId] = run.results.wins + run.results.losses + run.results.draws;
+    if (run.finished === true) finished += 1;
+  }
+  return { games, finished };
+};
+
+/** Games per run as the event log has them: the deltas of every TaskResultsReported. */
+export const eventLogGames = async (dataDir: string): Promise<{ games: Record<string, number>; events: number }> => {
+  const config = loadConfig(benchEnvironment(dataDir));
+  const store = createSqliteEventStore({ path: config.eventStoreUrl.slice('sqlite:'.length), readonly: true });
+  const games: Record<string, number> = {};
+  let events = 0;
+  try {
+    let from = 0n;
+    for (;;) {
+      const page = await store.readAll({ fromPosition: from, maxCount: 5_000, filter: { streamPrefixes: ['run-'] } });
+      if (page.length === 0) break;
+      for (const event of page) {
+        events += 1;
+        from = event.position;
+        if (event.type !== 'TaskResultsReported') continue;
+        const delta = (event.data as { delta: { wins: number; losses: number; draws: number } }).delta;
+        const runId = event.streamId.slice('run-'.length);
+        games[runId] = (games[runId] ?? 0) + delta.wins + delta.losses + delta.draws;
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  return { games, events };
+};
+
+export interface LedgerCheck {
+  lines: string[];
+  matches: boolean;
+}
+
+/**
+ * Compares per run: held ≥ confirmed (nothing lost) and held ≤ confirmed + uncertain (nothing
+ * invented). With no uncertain games both must be equal.
+ */
+export const checkLedger = (ledger: GameLedger, sources: Record<string, Record<string, number>>): LedgerCheck => {
+  const confirmed = sumValues(ledger.confirmed);
+  const uncertain = sumValues(ledger.uncertain);
+  const lines = [
+    `games the workers saw accepted: ${count(confirmed)} in ${count(ledger.confirmedUpdates)} updates` +
+      (uncertain > 0 ? `; games sent whose reply never came: ${count(uncertain)}` : ''),
+  ];
+  let matches = true;
+  for (const [name, held] of Object.entries(sources)) {
+    const runs = new Set([...Object.keys(held), ...Object.keys(ledger.confirmed), ...Object.keys(ledger.uncertain)]);
+    let lost = 0;
+    let extra = 0;
+    for (const run of runs) {
+      const have = held[run] ?? 0;
+      const sure = ledger.confirmed[run] ?? 0;
+      const maybe = ledger.uncertain[run] ?? 0;
+      if (have < sure) lost += sure - have;
+      if (have > sure + maybe) extra += have - sure - maybe;
+    }
+    const ok = lost === 0 && extra === 0;
+    matches &&= ok;
+    lines.push(
+      `${name}: ${count(sumValues(held))} games — ${ok ? 'matches' : 'DOES NOT MATCH'}` +
+        (lost > 0 ? `; ${count(lost)} accepted games missing` : '') +
+        (extra > 0 ? `; ${count(extra)} games nobody sent` : ''),
+    );
+  }
+  return { lines, matches };
+};
+
+/** Runs whose game counts differ between two sources (the read model against the log). */
+export const differingRuns = (a: Record<string, number>, b: Record<string, number>): number => {
+  let differing = 0;
+  for (const run of new Set([...Object.keys(a), ...Object.keys(b)])) if ((a[run] ?? 0) !== (b[run] ?? 0)) differing += 1;
+  return differing;
+};

@@ -1,0 +1,133 @@
+import { parseArgs } from 'node:util';
+
+export interface FleetOptions {
+  mode: 'cadence' | 'saturation';
+  workers: number;
+  rampSeconds: number;
+  steadySeconds: number;
+  speed: number;
+  burst: number;
+  burstSettleSeconds: number;
+  coldStart: boolean;
+  runs: number;
+  users: number;
+  loaders: number;
+  pgnBytesPerGame: number;
+  helloSeconds: number;
+  connections: number;
+  durationSeconds: number;
+  saturationWorkers: number;
+  logLevel: string;
+  synchronous: 'FULL' | 'NORMAL';
+  separateProjector: boolean;
+  requestTaskConcurrency?: number;
+  /** Seconds to wait, before each measurement, for other work on the machine to drop under 0.3 cores. */
+  quietWaitSeconds: number;
+  profile: boolean;
+  keep: boolean;
+}
+
+export const USAGE = `npm run bench:fleet -- [options]
+
+  --mode cadence|saturation   cadence (default): virtual workers at the real worker's cadence;
+                              saturation: keep-alive connections at full speed, production mix
+ cadence mode
+  --workers N                 fleet size reached by the end of the ramp (20000)
+  --ramp S                    seconds over which the fleet joins (120)
+  --steady S                  seconds of steady state after the ramp (60)
+  --speed K                   time compression: worker intervals divided by K (1: production pace)
+  --burst B                   workers joining within 60/K s after the steady state (20000; 0: none)
+  --burst-settle S            seconds measured after the burst window (30)
+  --cold-start                the initial fleet starts fresh tasks (by default each worker's first
+                              task counts as started a random while ago, for a steady state)
+  --pgn-bytes-per-game B      compressed PGN bytes per game uploaded after each task (1000; 0: none)
+  --hello-seconds S           seconds per hello-world baseline (5)
+ saturation mode
+  --connections C             keep-alive connections (100)
+  --duration S                seconds per measurement (15)
+  --saturation-workers W      virtual workers holding tasks in the mix (2000)
+ both
+  --runs R                    approved runs created before the server starts (200)
+  --users U                   accounts the workers belong to (4)
+  --loaders L                 load-generator processes (1)
+  --log-level L               server LOG_LEVEL (warn)
+  --synchronous FULL|NORMAL   SQLITE_SYNCHRONOUS of the server's stores (FULL)
+  --separate-projector        projections in their own process (npm run projector), not in the server
+  --request-task-concurrency  server REQUEST_TASK_CONCURRENCY (server default)
+  --quiet-wait S              wait up to S s before each measurement for other work on this
+                              machine to drop under 0.3 cores (30; 0: do not wait)
+  --profile                   run the server with --cpu-prof and keep the profile
+  --keep                      keep the temporary data directory
+`;
+
+const positive = (name: string, value: string | undefined, fallback: number, allowZero = false): number => {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || (!allowZero && number === 0)) throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+  return number;
+};
+
+export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help' => {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      mode: { type: 'string' },
+      workers: { type: 'string' },
+      ramp: { type: 'string' },
+      steady: { type: 'string' },
+      speed: { type: 'string' },
+      burst: { type: 'string' },
+      'burst-settle': { type: 'string' },
+      'cold-start': { type: 'boolean' },
+      runs: { type: 'string' },
+      users: { type: 'string' },
+      loaders: { type: 'string' },
+      'pgn-bytes-per-game': { type: 'string' },
+      'hello-seconds': { type: 'string' },
+      connections: { type: 'string' },
+      duration: { type: 'string' },
+      'saturation-workers': { type: 'string' },
+      'log-level': { type: 'string' },
+      synchronous: { type: 'string' },
+      'separate-projector': { type: 'boolean' },
+      'request-task-concurrency': { type: 'string' },
+      'quiet-wait': { type: 'string' },
+      profile: { type: 'boolean' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const mode = values.mode ?? 'cadence';
+  if (mode !== 'cadence' && mode !== 'saturation') throw new Error('--mode must be cadence or saturation');
+  const synchronous = values.synchronous ?? 'FULL';
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new Error('--synchronous must be FULL or NORMAL');
+  return {
+    mode,
+    workers: Math.round(positive('workers', values.workers, 20_000)),
+    rampSeconds: positive('ramp', values.ramp, 120),
+    steadySeconds: positive('steady', values.steady, 60, true),
+    speed: positive('speed', values.speed, 1),
+    burst: Math.round(positive('burst', values.burst, 20_000, true)),
+    burstSettleSeconds: positive('burst-settle', values['burst-settle'], 30, true),
+    coldStart: values['cold-start'] ?? false,
+    runs: Math.round(positive('runs', values.runs, 200)),
+    users: Math.round(positive('users', values.users, 4)),
+    loaders: Math.round(positive('loaders', values.loaders, 1)),
+    pgnBytesPerGame: positive('pgn-bytes-per-game', values['pgn-bytes-per-game'], 1000, true),
+    helloSeconds: positive('hello-seconds', values['hello-seconds'], 5),
+    connections: Math.round(positive('connections', values.connections, 100)),
+    durationSeconds: positive('duration', values.duration, 15),
+    saturationWorkers: Math.round(positive('saturation-workers', values['saturation-workers'], 2000)),
+    logLevel: values['log-level'] ?? 'warn',
+    synchronous,
+    separateProjector: values['separate-projector'] ?? false,
+    ...(values['request-task-concurrency'] === undefined
+      ? {}
+      : { requestTaskConcurrency: Math.round(positive('request-task-concurrency', values['request-task-concurrency'], 16)) }),
+    quietWaitSeconds: positive('quiet-wait', values['quiet-wait'], 30, true),
+    profile: values.profile ?? false,
+    keep: values.keep ?? false,
+  };
+};

@@ -1,0 +1,59 @@
+import { percentileMs, type Histogram } from './histogram.js';
+import { errorsOf, type EndpointStats } from './loadStats.js';
+import type { Summary } from './resourceMonitor.js';
+
+/* Plain-text tables for the benchmark's output. */
+
+export const table = (header: readonly string[], rows: ReadonlyArray<readonly string[]>): string => {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+};
+
+export const fixed = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+export const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+
+export const ms = (histogram: Histogram, fraction: number): string => {
+  const value = percentileMs(histogram, fraction);
+  if (!Number.isFinite(value)) return '-';
+  return value < 10 ? value.toFixed(1) : value.toFixed(0);
+};
+
+const ENDPOINT_ORDER = ['request_version', 'request_task', 'update_task', 'beat', 'upload_pgn', 'failed_task'];
+
+const endpointRank = (name: string): number => {
+  const rank = ENDPOINT_ORDER.indexOf(name);
+  return rank < 0 ? ENDPOINT_ORDER.length : rank;
+};
+
+/** One row per endpoint: rate over `seconds`, latency percentiles, failures. */
+export const endpointTable = (endpoints: Record<string, EndpointStats>, seconds: number, total?: EndpointStats): string => {
+  const rows = Object.entries(endpoints)
+    .sort(([a], [b]) => endpointRank(a) - endpointRank(b) || a.localeCompare(b))
+    .map(([name, stats]) => endpointRow(name, stats, seconds));
+  if (total !== undefined) rows.push(endpointRow('all', total, seconds));
+  return table(['endpoint', 'calls', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'too busy', 'soft err'], rows);
+};
+
+const endpointRow = (name: string, stats: EndpointStats, seconds: number): string[] => [
+  name,
+  count(stats.calls),
+  fixed(stats.calls / seconds, 0),
+  ms(stats.latency, 0.5),
+  ms(stats.latency, 0.95),
+  ms(stats.latency, 0.99),
+  fixed(stats.latency.maxUs / 1000, 0),
+  errorsOf(stats) === 0 ? '0' : `${count(errorsOf(stats))} (${stats.transportErrors} net, ${stats.serverErrors} 5xx, ${stats.rejected} 4xx)`,
+  count(stats.tooBusy),
+  count(stats.softErrors),
+];
+
+export const resourceLine = (summary: Summary): string => {
+  const parts = Object.entries(summary.cores)
+    .filter(([name]) => name !== 'orchestrator' || summary.cores[name]! >= 0.01)
+    .map(([name, cores]) => `${name} ${fixed(cores, 2)} cores${summary.maxRssMiB[name] ? ` (RSS max ${fixed(summary.maxRssMiB[name], 0)} MiB)` : ''}`);
+  const lag = summary.maxProjectionLag === undefined ? '' : `; projection lag max ${count(summary.maxProjectionLag)} events`;
+  return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}`;
+};

@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/*
+ * CPU and memory of the processes taking part (from /proc/<pid>), the machine's total busy CPU
+ * (from /proc/stat, so that other work on this shared machine shows up as "foreign"), and the
+ * projection lag, sampled every second and summarised between two marks.
+ */
+
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const processTicks = (pid: number): { ticks: number; rssKiB: number } | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const rss = /VmRSS:\s+(\d+)/.exec(status);
+    return { ticks, rssKiB: Number(rss?.[1] ?? 0) };
+  } catch {
+    return undefined;
+  }
+};
+
+const machineTicks = (): { busy: number; total: number } => {
+  const line = readFileSync('/proc/stat', 'latin1').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = values.reduce((sum, value) => sum + value, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: total - idle, total };
+};
+
+/**
+ * Waits until the machine's busy CPU stays under `maxCores` for 3 s in a row (this machine is
+ * shared), or `maxSeconds` pass; returns the busy cores of the last 3 s.
+ */
+export const waitForQuietMachine = async (maxCores: number, maxSeconds: number): Promise<{ quiet: boolean; busyCores: number; waitedSeconds: number }> => {
+  const started = performance.now();
+  const window: number[] = [];
+  let previous = machineTicks();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = machineTicks();
+    window.push((now.busy - previous.busy) / ticksPerSecond / 0.5);
+    previous = now;
+    if (window.length > 6) window.shift();
+    const busyCores = window.reduce((sum, value) => sum + value, 0) / window.length;
+    const waitedSeconds = (performance.now() - started) / 1000;
+    if (window.length === 6 && busyCores < maxCores) return { quiet: true, busyCores, waitedSeconds };
+    if (waitedSeconds >= maxSeconds) return { quiet: false, busyCores, waitedSeconds };
+  }
+};
+
+interface Snapshot {
+  at: number;
+  /** CPU seconds per watched process (the orchestrator's own from process.cpuUsage). */
+  cpu: Record<string, number>;
+  machineBusySeconds: number;
+}
+
+export interface Summary {
+  seconds: number;
+  /** Average cores used, per watched process. */
+  cores: Record<string, number>;
+  maxRssMiB: Record<string, number>;
+  /** Busy cores of the whole machine, and the part not used by the watched processes. */
+  machineCores: number;
+  foreignCores: number;
+  maxProjectionLag: number | undefined;
+}
+
+export interface ResourceMonitor {
+  watch(name: string, pid: number): void;
+  mark(label: string): void;
+  summary(from: string, to: string): Summary;
+  /** Latest sample line for progress output. */
+  latest(): { rssMiB: Record<string, number>; lag: number | undefined };
+  stop(): void;
+}
+
+export const createResourceMonitor = (options: { lag?: () => Promise<number | undefined>; intervalMs?: number }): ResourceMonitor => {
+  const watched = new Map<string, number>();
+  const marks = new Map<string, Snapshot>();
+  const rssSamples: Array<{ at: number; rss: Record<string, number> }> = [];
+  const lagSamples: Array<{ at: number; lag: number }> = [];
+  let latestRss: Record<string, number> = {};
+  let latestLag: number | undefined;
+
+  const snapshot = (): Snapshot => {
+    const cpu: Record<string, number> = {};
+    const rss: Record<string, number> = {};
+    for (const [name, pid] of watched) {
+      const sample = processTicks(pid);
+      if (sample === undefined) continue;
+      cpu[name] = sample.ticks / ticksPerSecond;
+      rss[name] = sample.rssKiB / 1024;
+    }
+    const own = process.cpuUsage();
+    cpu['orchestrator'] = (own.user + own.system) / 1e6;
+    rss['orchestrator'] = process.memoryUsage.rss() / 1024 / 1024;
+    const at = performance.now();
+    rssSamples.push({ at, rss });
+    latestRss = rss;
+    return { at, cpu, machineBusySeconds: machineTicks().busy / ticksPerSecond };
+  };
+
+  let probing = false;
+  const timer = setInterval(() => {
+    snapshot();
+    if (options.lag === undefined || probing) return;
+    probing = true;
+    options
+      .lag()
+      .then((lag) => {
+        latestLag = lag;
+        if (lag !== undefined) lagSamples.push({ at: performance.now(), lag });
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        probing = false;
+      });
+  }, options.intervalMs ?? 1000);
+
+  return {
+    watch(name, pid) {
+      watched.set(name, pid);
+    },
+    mark(label) {
+      marks.set(label, snapshot());
+    },
+    summary(from, to) {
+      const a = marks.get(from);
+      const b = marks.get(to);
+      if (a === undefined || b === undefined) throw new Error(`no marks ${from} and ${to}`);
+      const seconds = (b.at - a.at) / 1000;
+      const cores: Record<string, number> = {};
+      let ours = 0;
+      for (const [name, end] of Object.entries(b.cpu)) {
+        const start = a.cpu[name] ?? 0;
+        cores[name] = (end - start) / seconds;
+        ours += cores[name];
+      }
+      const maxRssMiB: Record<string, number> = {};
+      for (const sample of rssSamples) {
+        if (sample.at < a.at || sample.at > b.at) continue;
+        for (const [name, rss] of Object.entries(sample.rss)) maxRssMiB[name] = Math.max(maxRssMiB[name] ?? 0, rss);
+      }
+      const lags = lagSamples.filter((sample) => sample.at >= a.at && sample.at <= b.at).map((sample) => sample.lag);
+      const machineCores = (b.machineBusySeconds - a.machineBusySeconds) / seconds;
+      return {
+        seconds,
+        cores,
+        maxRssMiB,
+        machineCores,
+        foreignCores: Math.max(0, machineCores - ours),
+        maxProjectionLag: lags.length === 0 ? undefined : Math.max(...lags),
+      };
+    },
+    latest: () => ({ rssMiB: latestRss, lag: latestLag }),
+    stop() {
+      clearInterval(timer);
+    },
+  };
+};

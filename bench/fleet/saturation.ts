@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { checkLedger, differingRuns, eventLogGames, readModelGames, waitForLogToSettle, waitForProjections } from './accounting.js';
+import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type SaturationOutcome } from './harness.js';
+import { createEndpointStats, mergeEndpointStats, type EndpointStats } from './loadStats.js';
+import type { FleetOptions } from './options.js';
+import { count, endpointTable, fixed, resourceLine } from './report.js';
+import { PRODUCTION_MIX } from './saturationLoad.js';
+
+/*
+ * Saturation mode: keep-alive connections sending as fast as replies come, for a fixed time,
+ * against (1) the fleet server with the production mix of worker calls, (2) a hello-world
+ * Fastify route and (3) a route that only appends one event per request (group commit, FULL).
+ */
+
+const totalOf = (endpoints: Record<string, EndpointStats>): EndpointStats => {
+  const total = createEndpointStats();
+  for (const stats of Object.values(endpoints)) mergeEndpointStats(total, stats);
+  return total;
+};
+
+const show = (title: string, outcome: SaturationOutcome): number => {
+  const endpoints = outcome.stats['measured'] ?? {};
+  const total = totalOf(endpoints);
+  log(`\n== ${title} (${fixed(outcome.seconds, 1)} s${outcome.warmUpSeconds > 0 ? ` after a ${fixed(outcome.warmUpSeconds, 1)} s untimed warm-up` : ''})`);
+  log(endpointTable(endpoints, outcome.seconds, Object.keys(endpoints).length > 1 ? total : undefined));
+  log(resourceLine(outcome.resources));
+  return total.calls / outcome.seconds;
+};
+
+export const runSaturationMode = async (options: FleetOptions): Promise<void> => {
+  const mixShares = Object.entries(PRODUCTION_MIX)
+    .map(([op, weight]) => `${op} ${weight}`)
+    .join(', ');
+  log(
+    `fleet benchmark, saturation mode: ${options.connections} keep-alive connections, ${options.durationSeconds} s per measurement; ` +
+      `mix weights ${mixShares} over ${count(options.saturationWorkers)} workers holding tasks`,
+  );
+  const harness = await prepareHarness(options);
+  try {
+    const seconds = options.durationSeconds;
+    const common = { connections: options.connections, seconds, users: options.users };
+
+    await awaitQuietMachine(options);
+    const hello = await withBaselineServer(harness, 'hello server', 'bench/fleet/helloServer.ts', {}, '/hello', (port) =>
+      saturate(harness, 'hello', { ...common, port, workers: 0 }, 'hello'),
+    );
+    const helloRate = show('baseline: Fastify hello-world route', hello);
+
+    await awaitQuietMachine(options);
+    const append = await withBaselineServer(
+      harness,
+      'append server',
+      'bench/fleet/appendServer.ts',
+      { APPEND_DB: path.join(harness.dir, 'append-only.sqlite') },
+      '/ready',
+      (port) => saturate(harness, 'append', { ...common, port, workers: 0 }, 'append'),
+    );
+    const appendRate = show('baseline: one event appended per request (embedded store, group commit, FULL)', append);
+
+    const server = await startFleetServer(harness, options);
+    log(`\n(server pid ${server.pid}: ${serverDescription(options)})`);
+    await awaitQuietMachine(options);
+    const mix = await saturate(harness, 'mix', { ...common, port: server.port, workers: options.saturationWorkers }, 'mix');
+    const mixRate = show('fleet server: production mix of worker calls', mix);
+    const endpoints = mix.stats['measured'] ?? {};
+    const total = totalOf(endpoints);
+    const realised = Object.entries(endpoints)
+      .map(([endpoint, stats]) => `${endpoint} ${fixed((100 * stats.calls) / Math.max(1, total.calls), 0)}%`)
+      .join(', ');
+    log(`realised mix: ${realised}`);
+
+    log('\n== summary');
+    log(`  hello-world ${count(helloRate)} req/s; append-only ${count(appendRate)} req/s; production mix ${count(mixRate)} req/s`);
+    log(
+      `  mix / append-only = ${fixed((100 * mixRate) / appendRate, 0)}% (target ≥ 50%); mix / hello-world = ${fixed((100 * mixRate) / helloRate, 0)}%`,
+    );
+
+    await waitForLogToSettle(harness.serverUrl!, 3_000, 60_000);
+    const lag = await waitForProjections(harness.serverUrl!, 60_000);
+    const readModel = await readModelGames(harness.serverUrl!, harness.runIds);
+    const exitCode = await server.stop();
+    const eventLog = await eventLogGames(harness.dataDir);
+    const warmUpLedger = mix.ledger;
+    const check = checkLedger(warmUpLedger, {
+      [`event log (${count(eventLog.events)} run events)`]: eventLog.games,
+      [`runs read model (projection lag ${lag ?? '?'})`]: readModel.games,
+    });
+    log('\n== zero lost updates');
+    for (const line of check.lines) log(`  ${line}`);
+    const differing = differingRuns(eventLog.games, readModel.games);
+    log(`  read model and event log agree run by run: ${differing === 0 ? 'yes' : `NO (${differing} runs differ)`}`);
+    log(`  zero lost updates: ${check.matches ? 'yes' : 'NO'}`);
+    log(`\nserver exit code ${exitCode}`);
+    for (const name of ['server.log', 'projector.log']) {
+      const summary = logSummary(path.join(harness.dir, name));
+      if (summary !== undefined) log(summary);
+    }
+  } finally {
+    await harness.close();
+  }
+};
