@@ -4,7 +4,7 @@ import { workerName } from '../../domain/shared/worker-info.js';
 import { USER_EVENT_TYPES, type UserEvent } from '../../domain/users/index.js';
 import type { RecordedEvent } from '../../stores/events/port.js';
 import type { DocChange, DocKey, Projection } from '../projection.js';
-import { asRunEvent, purgedTaskIds, RUN_STOPPING_TYPES, stopsAllTasks, stopsOneTask, TASK_STOPPING_TYPES } from '../runs/runEventFacts.js';
+import { asRunEvent, RUN_STOPPING_TYPES, TASK_STOPPING_TYPES, withoutStoppedTasks } from '../runs/runEventFacts.js';
 import { actionId, type ActionDocument, type ActionFields } from './actionDocument.js';
 import { networkEventActions, runEventActions, userEventActions, type ActionRunDocument } from './auditActions.js';
 
@@ -60,15 +60,8 @@ const nextRunDocument = (run: ActionRunDocument | null, event: RunEvent): Action
     const { taskId, workerInfo } = event.data;
     return { ...run, workers: { ...run.workers, [String(taskId)]: { worker: workerName(workerInfo), username: workerInfo.username } } };
   }
-  const stopped = stopsAllTasks(event)
-    ? Object.keys(run.workers)
-    : stopsOneTask(event)
-      ? [String(event.data.taskId)]
-      : purgedTaskIds(event).map(String);
-  if (!stopped.some((taskId) => taskId in run.workers)) return run;
-  const workers = { ...run.workers };
-  for (const taskId of stopped) delete workers[taskId];
-  return { ...run, workers };
+  const workers = withoutStoppedTasks(run.workers, event);
+  return workers === run.workers ? run : { ...run, workers };
 };
 
 /**

@@ -7,11 +7,9 @@ import type { DocChange, DocKey, Projection } from '../projection.js';
 import {
   asRunEvent,
   eventTime,
-  purgedTaskIds,
   RUN_STOPPING_TYPES,
-  stopsAllTasks,
-  stopsOneTask,
   TASK_STOPPING_TYPES,
+  withoutStoppedTasks,
 } from '../runs/runEventFacts.js';
 
 export const CONTRIBUTORS = 'contributors';
@@ -135,15 +133,8 @@ const nextRun = (run: ContributorRunDocument | null, event: RunEvent): Contribut
   if (event.type === 'TaskAssigned') {
     return { ...run, workers: { ...run.workers, [String(event.data.taskId)]: event.data.workerInfo.username } };
   }
-  const stopped = stopsAllTasks(event)
-    ? Object.keys(run.workers)
-    : stopsOneTask(event)
-      ? [String(event.data.taskId)]
-      : purgedTaskIds(event).map(String);
-  if (!stopped.some((taskId) => taskId in run.workers)) return run;
-  const workers = { ...run.workers };
-  for (const taskId of stopped) delete workers[taskId];
-  return { ...run, workers };
+  const workers = withoutStoppedTasks(run.workers, event);
+  return workers === run.workers ? run : { ...run, workers };
 };
 
 /**

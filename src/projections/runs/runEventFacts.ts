@@ -41,6 +41,22 @@ export const purgedTaskIds = (event: RunEvent): number[] =>
   event.type === 'RunPurged' ? event.data.badTasks.map((task) => task.taskId) : [];
 
 /**
+ * A run's map of active tasks (keyed by task id) without the tasks the event stops: all of them,
+ * one, or the purged ones. The same object when the event stops none of them.
+ */
+export const withoutStoppedTasks = <T>(active: Readonly<Record<string, T>>, event: RunEvent): Readonly<Record<string, T>> => {
+  const stopped = stopsAllTasks(event)
+    ? Object.keys(active)
+    : stopsOneTask(event)
+      ? [String(event.data.taskId)]
+      : purgedTaskIds(event).map(String);
+  if (!stopped.some((taskId) => taskId in active)) return active;
+  const remaining = { ...active };
+  for (const taskId of stopped) delete remaining[taskId];
+  return remaining;
+};
+
+/**
  * When the event happened: the domain time `at` of run events (the time the aggregate itself
  * records, so read models agree with it), else the time the store accepted the event. Never the
  * clock: a rebuild gives the same documents.
