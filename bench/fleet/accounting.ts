@@ -11,7 +11,7 @@ import { benchEnvironment } from './setup.js';
  */
 
 interface HealthBody {
-  projections?: Array<{ lag?: string; head?: string }>;
+  projections?: Array<{ name?: string; state?: string; lag?: string; head?: string; error?: string }>;
 }
 
 const health = async (baseUrl: string): Promise<HealthBody | undefined> => {
@@ -143,4 +143,13 @@ export const differingRuns = (a: Record<string, number>, b: Record<string, numbe
   let differing = 0;
   for (const run of new Set([...Object.keys(a), ...Object.keys(b)])) if ((a[run] ?? 0) !== (b[run] ?? 0)) differing += 1;
   return differing;
+};
+
+/** Projections that are not running normally (a failed one leaves its read model behind). */
+export const projectionTrouble = async (baseUrl: string): Promise<string[]> => {
+  const body = await health(baseUrl);
+  if (body === undefined) return ['/health did not answer'];
+  return (body.projections ?? [])
+    .filter((projection) => projection.state === 'failed' || (projection.error ?? '') !== '')
+    .map((projection) => `${projection.name ?? '?'} ${projection.state ?? '?'}: ${(projection.error ?? '').slice(0, 200)}`);
 };

@@ -151,8 +151,8 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
   /** Plays the task batch by batch; beats when a batch takes longer than the heartbeat interval. */
   const playTask = async (identity: WorkerIdentity, task: AssignedTask, warm: boolean): Promise<void> => {
     const batch = batchGames(task.run, identity.concurrency);
-    // Whole batches "played before the benchmark", never the whole task.
-    let carried = warm ? batch * Math.floor((Math.random() * Math.max(0, task.numGames - batch)) / batch) : 0;
+    // Whole batches "played before the benchmark" (0 … all but the last one), uniformly.
+    let carried = warm ? batch * Math.floor(Math.random() * Math.ceil(task.numGames / batch)) : 0;
     let lastContact = performance.now();
     for (;;) {
       const toPlay = Math.min(batch, task.numGames - gamesOf(task.stats) - carried);

@@ -20,6 +20,8 @@ export interface Harness {
   monitor: ResourceMonitor;
   /** Where the fleet server listens once started (for the lag probe). */
   serverUrl: string | undefined;
+  /** The fleet server's event-loop probe output, once it runs. */
+  probeFile: string | undefined;
   profileDir: string;
   close(): Promise<void>;
 }
@@ -56,8 +58,12 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
     runIds,
     loaders,
     serverUrl: undefined,
+    probeFile: undefined,
     profileDir: path.join(dir, 'profile'),
-    monitor: createResourceMonitor({ lag: async () => (harness.serverUrl === undefined ? undefined : projectionLag(harness.serverUrl)) }),
+    monitor: createResourceMonitor({
+      lag: async () => (harness.serverUrl === undefined ? undefined : projectionLag(harness.serverUrl)),
+      probeFile: () => harness.probeFile,
+    }),
     async close() {
       harness.monitor.stop();
       await Promise.all(loaders.map((loader) => loader.stop()));
@@ -114,6 +120,7 @@ export const logSummary = (file: string): string | undefined => {
 /** The fleet server (and the projector when projections run apart); `stop` stops both. */
 export const startFleetServer = async (harness: Harness, options: FleetOptions): Promise<ServerProcess> => {
   const port = await freePort();
+  const probeFile = path.join(harness.dir, 'event-loop.jsonl');
   const stores = { SQLITE_SYNCHRONOUS: options.synchronous, LOG_LEVEL: options.logLevel };
   const projector = options.separateProjector
     ? spawnBackground({ script: 'src/projector.ts', env: benchEnvironment(harness.dataDir, stores), logFile: path.join(harness.dir, 'projector.log') })
@@ -126,15 +133,18 @@ export const startFleetServer = async (harness: Harness, options: FleetOptions):
       PORT: String(port),
       HOST: '127.0.0.1',
       TRUST_PROXY: 'true',
+      FLEET_PROBE_FILE: probeFile,
       ...(options.separateProjector ? { RUN_PROJECTIONS: 'false' } : {}),
       ...(options.requestTaskConcurrency === undefined ? {} : { REQUEST_TASK_CONCURRENCY: String(options.requestTaskConcurrency) }),
     }),
     logFile: path.join(harness.dir, 'server.log'),
     readyPath: '/health',
+    preload: [path.join(import.meta.dirname, 'eventLoopProbe.ts')],
     ...(options.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${harness.profileDir}`] } : {}),
     timeoutMs: 120_000,
   });
   harness.serverUrl = `http://127.0.0.1:${port}`;
+  harness.probeFile = probeFile;
   harness.monitor.watch('server', server.pid);
   if (projector === undefined) return server;
   return {

@@ -68,6 +68,8 @@ export interface SpawnOptions {
   /** GET path that answers 200 once ready. */
   readyPath: string;
   nodeOptions?: readonly string[];
+  /** Modules imported after the tsx loader, before the script. */
+  preload?: readonly string[];
   timeoutMs?: number;
 }
 
@@ -93,7 +95,8 @@ export const spawnBackground = (options: Omit<SpawnOptions, 'readyPath' | 'timeo
 export const spawnServer = async (options: SpawnOptions): Promise<ServerProcess> => {
   const port = Number(options.env.PORT);
   const log = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', 'tsx', options.script], {
+  const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', 'tsx', ...preload, options.script], {
     cwd: repositoryRoot,
     env: options.env,
     stdio: ['ignore', log, log],

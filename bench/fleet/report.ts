@@ -55,5 +55,10 @@ export const resourceLine = (summary: Summary): string => {
     .filter(([name]) => name !== 'orchestrator' || summary.cores[name]! >= 0.01)
     .map(([name, cores]) => `${name} ${fixed(cores, 2)} cores${summary.maxRssMiB[name] ? ` (RSS max ${fixed(summary.maxRssMiB[name], 0)} MiB)` : ''}`);
   const lag = summary.maxProjectionLag === undefined ? '' : `; projection lag max ${count(summary.maxProjectionLag)} events`;
-  return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}`;
+  const loop =
+    summary.eventLoop === undefined
+      ? ''
+      : `\nserver event loop: busy ${fixed(100 * summary.eventLoop.utilization, 0)}% of the time, longest stall ${fixed(summary.eventLoop.maxDelayMs, 0)} ms`;
+  const overflows = summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)} (SYNs dropped: retried after 1, 3, 7 s)` : '';
+  return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}${overflows}${loop}`;
 };

@@ -58,8 +58,24 @@ export const waitForQuietMachine = async (maxCores: number, maxSeconds: number):
   }
 };
 
+/** Kernel TCP counters of this network namespace (loopback included; other work on the machine counts too). */
+const tcpCounters = (): { listenOverflows: number } => {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'latin1').split('\n');
+    const header = lines.findIndex((line) => line.startsWith('TcpExt:'));
+    const names = lines[header]?.split(/\s+/) ?? [];
+    const values = lines[header + 1]?.split(/\s+/) ?? [];
+    return { listenOverflows: Number(values[names.indexOf('ListenOverflows')] ?? 0) };
+  } catch {
+    return { listenOverflows: 0 };
+  }
+};
+
 interface Snapshot {
   at: number;
+  listenOverflows: number;
+  /** Wall clock, to match the event-loop probe's lines. */
+  wallMs: number;
   /** CPU seconds per watched process (the orchestrator's own from process.cpuUsage). */
   cpu: Record<string, number>;
   machineBusySeconds: number;
@@ -74,6 +90,10 @@ export interface Summary {
   machineCores: number;
   foreignCores: number;
   maxProjectionLag: number | undefined;
+  /** Connections the kernel dropped because a listen queue was full (the client resends its SYN after 1, 3, 7… s). */
+  listenOverflows: number;
+  /** The server's event loop (from its probe): mean utilisation and the longest delay. */
+  eventLoop?: { utilization: number; maxDelayMs: number };
 }
 
 export interface ResourceMonitor {
@@ -85,7 +105,32 @@ export interface ResourceMonitor {
   stop(): void;
 }
 
-export const createResourceMonitor = (options: { lag?: () => Promise<number | undefined>; intervalMs?: number }): ResourceMonitor => {
+const readProbe = (file: string | undefined, fromMs: number, toMs: number): Summary['eventLoop'] => {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { at: number; utilization: number; maxDelayMs: number })
+    .filter((line) => line.at > fromMs && line.at <= toMs + 500);
+  if (lines.length === 0) return undefined;
+  return {
+    utilization: lines.reduce((sum, line) => sum + line.utilization, 0) / lines.length,
+    maxDelayMs: Math.max(...lines.map((line) => line.maxDelayMs)),
+  };
+};
+
+export const createResourceMonitor = (options: {
+  lag?: () => Promise<number | undefined>;
+  /** The server's event-loop probe file, once it runs. */
+  probeFile?: () => string | undefined;
+  intervalMs?: number;
+}): ResourceMonitor => {
   const watched = new Map<string, number>();
   const marks = new Map<string, Snapshot>();
   const rssSamples: Array<{ at: number; rss: Record<string, number> }> = [];
@@ -108,7 +153,7 @@ export const createResourceMonitor = (options: { lag?: () => Promise<number | un
     const at = performance.now();
     rssSamples.push({ at, rss });
     latestRss = rss;
-    return { at, cpu, machineBusySeconds: machineTicks().busy / ticksPerSecond };
+    return { at, wallMs: Date.now(), cpu, machineBusySeconds: machineTicks().busy / ticksPerSecond, listenOverflows: tcpCounters().listenOverflows };
   };
 
   let probing = false;
@@ -154,6 +199,7 @@ export const createResourceMonitor = (options: { lag?: () => Promise<number | un
       }
       const lags = lagSamples.filter((sample) => sample.at >= a.at && sample.at <= b.at).map((sample) => sample.lag);
       const machineCores = (b.machineBusySeconds - a.machineBusySeconds) / seconds;
+      const eventLoop = readProbe(options.probeFile?.(), a.wallMs, b.wallMs);
       return {
         seconds,
         cores,
@@ -161,6 +207,8 @@ export const createResourceMonitor = (options: { lag?: () => Promise<number | un
         machineCores,
         foreignCores: Math.max(0, machineCores - ours),
         maxProjectionLag: lags.length === 0 ? undefined : Math.max(...lags),
+        listenOverflows: b.listenOverflows - a.listenOverflows,
+        ...(eventLoop === undefined ? {} : { eventLoop }),
       };
     },
     latest: () => ({ rssMiB: latestRss, lag: latestLag }),

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkLedger, differingRuns, eventLogGames, readModelGames, waitForLogToSettle, waitForProjections } from './accounting.js';
+import { checkLedger, differingRuns, eventLogGames, projectionTrouble, readModelGames, waitForLogToSettle, waitForProjections } from './accounting.js';
 import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type SaturationOutcome } from './harness.js';
 import { createEndpointStats, mergeEndpointStats, type EndpointStats } from './loadStats.js';
 import type { FleetOptions } from './options.js';
@@ -77,6 +77,7 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
 
     await waitForLogToSettle(harness.serverUrl!, 3_000, 60_000);
     const lag = await waitForProjections(harness.serverUrl!, 60_000);
+    const trouble = await projectionTrouble(harness.serverUrl!);
     const readModel = await readModelGames(harness.serverUrl!, harness.runIds);
     const exitCode = await server.stop();
     const eventLog = await eventLogGames(harness.dataDir);
@@ -87,6 +88,7 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
     });
     log('\n== zero lost updates');
     for (const line of check.lines) log(`  ${line}`);
+    for (const line of trouble) log(`  PROJECTION NOT RUNNING: ${line}`);
     const differing = differingRuns(eventLog.games, readModel.games);
     log(`  read model and event log agree run by run: ${differing === 0 ? 'yes' : `NO (${differing} runs differ)`}`);
     log(`  zero lost updates: ${check.matches ? 'yes' : 'NO'}`);
