@@ -121,26 +121,39 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
     await call('failed_task', identity, taskBody(identity, task, `,"message":${JSON.stringify(message)}`));
   };
 
-  /** One batch's update_task with up to five attempts; true while the task goes on. */
+  /**
+   * One batch's update_task with up to five attempts. After an attempt without a reply, a
+   * refusal of a later one may come from the first having been applied (it completed the task,
+   * so the retry finds it inactive): the games are then counted as uncertain, not as refused.
+   */
   const reportBatch = async (identity: WorkerIdentity, task: AssignedTask, next: TaskResults): Promise<'alive' | 'done' | 'failed'> => {
     const delta = gamesOf(next) - gamesOf(task.stats);
     const body = taskBody(identity, task, `,"stats":${JSON.stringify(next)}`);
+    let unanswered = false;
+    const maybeApplied = () => {
+      if (unanswered) addGames(ledger.uncertain, task.runId, delta);
+    };
     for (let attempt = 1; attempt <= UPDATE_ATTEMPTS; attempt += 1) {
       const result = await call('update_task', identity, body);
       if (result.kind === 'reply') {
         const reply = result.json;
         if (result.status >= 400 || typeof reply['error'] === 'string' || typeof reply['task_alive'] !== 'boolean') {
+          maybeApplied();
           await failTask(identity, task, `update_task: ${String(reply['error'] ?? 'no task_alive')}`);
           return 'failed';
         }
-        // `info`: the task was no longer active, nothing was applied.
-        if (typeof reply['info'] === 'string') return 'done';
+        // `info`: the task was no longer active, nothing was applied by this attempt.
+        if (typeof reply['info'] === 'string') {
+          maybeApplied();
+          return 'done';
+        }
         addGames(ledger.confirmed, task.runId, delta);
         ledger.confirmedUpdates += 1;
         task.stats = next;
         return reply['task_alive'] ? 'alive' : 'done';
       }
       // The server may have applied it (a timeout) or failed: retrying the same cumulative results is safe.
+      unanswered = true;
       if (attempt === UPDATE_ATTEMPTS || !(await sleeper.sleep(compress(UPDATE_RETRY_S)))) break;
     }
     addGames(ledger.uncertain, task.runId, delta);
@@ -151,14 +164,17 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
   /** Plays the task batch by batch; beats when a batch takes longer than the heartbeat interval. */
   const playTask = async (identity: WorkerIdentity, task: AssignedTask, warm: boolean): Promise<void> => {
     const batch = batchGames(task.run, identity.concurrency);
-    // Whole batches "played before the benchmark" (0 … all but the last one), uniformly.
+    // Whole batches "played before the benchmark" (0 … all but the last one), uniformly, and
+    // the current batch already under way for a random part of its time.
     let carried = warm ? batch * Math.floor(Math.random() * Math.ceil(task.numGames / batch)) : 0;
+    let batchPartLeft = warm ? Math.random() : 1;
     let lastContact = performance.now();
     for (;;) {
       const toPlay = Math.min(batch, task.numGames - gamesOf(task.stats) - carried);
       if (toPlay <= 0) break;
       // Games end early or late (adjudication, time use): ±30% per batch, which also spreads a fleet that started together.
-      const readyAt = performance.now() + compress(playSeconds(task.run, identity.concurrency, toPlay) * (0.7 + 0.6 * Math.random()));
+      const readyAt = performance.now() + compress(playSeconds(task.run, identity.concurrency, toPlay) * (0.7 + 0.6 * Math.random()) * batchPartLeft);
+      batchPartLeft = 1;
       for (;;) {
         const beatAt = lastContact + compress(BEAT_AFTER_S);
         if (beatAt >= readyAt) break;
