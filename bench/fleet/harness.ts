@@ -49,6 +49,8 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
   createUsers(dataDir, options.users);
   const runIds = await createRuns(dataDir, options.runs);
   log(`set-up: ${options.users} accounts (operator CLI) and ${runIds.length} approved runs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const openFiles = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'latin1'))?.[1];
+  if (openFiles !== undefined) log(`open-file limit of every process here: ${Number(openFiles).toLocaleString('en-US')} (a socket per call in flight, on both sides)`);
   const loaders = await Promise.all(
     Array.from({ length: options.loaders }, () => forkLoadProcess({ maxOldSpaceMiB: options.workers + options.burst > 50_000 ? 8192 : 4096 })),
   );

@@ -6,6 +6,8 @@ export interface EndpointStats {
   latency: Histogram;
   /** No HTTP reply: refused, reset, closed early, or the 30 s timeout. */
   transportErrors: number;
+  /** Never sent: the load generator had no file descriptor or local port left (its limit, not the server's). */
+  localErrors: number;
   /** A reply the worker cannot use: status ≥ 500, not a JSON object, or no numeric `duration`. */
   serverErrors: number;
   /** 400/401 replies (the request was refused). */
@@ -22,6 +24,7 @@ export const createEndpointStats = (): EndpointStats => ({
   calls: 0,
   latency: createHistogram(),
   transportErrors: 0,
+  localErrors: 0,
   serverErrors: 0,
   rejected: 0,
   softErrors: 0,
@@ -33,6 +36,7 @@ export const mergeEndpointStats = (into: EndpointStats, from: EndpointStats): vo
   into.calls += from.calls;
   merge(into.latency, from.latency);
   into.transportErrors += from.transportErrors;
+  into.localErrors += from.localErrors;
   into.serverErrors += from.serverErrors;
   into.rejected += from.rejected;
   into.softErrors += from.softErrors;

@@ -12,7 +12,8 @@ export interface HttpReply {
   body: string;
 }
 
-export type TransportFailure = 'timeout' | 'refused' | 'reset' | 'closed' | 'protocol';
+/** `local`: this process could not open a socket (out of file descriptors or local ports). */
+export type TransportFailure = 'timeout' | 'refused' | 'reset' | 'closed' | 'protocol' | 'local';
 
 export class TransportError extends Error {
   constructor(readonly failure: TransportFailure, detail?: string) {
@@ -95,8 +96,16 @@ export const parseReply = (data: Buffer, untilClose = false): Parsed | undefined
   return untilClose ? { reply: { status, body: data.toString('utf8', bodyStart) }, used: data.length } : undefined;
 };
 
+const LOCAL_FAILURES = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS']);
+
 const failureOf = (error: NodeJS.ErrnoException): TransportFailure =>
-  error.code === 'ECONNREFUSED' ? 'refused' : error.code === 'ETIMEDOUT' ? 'timeout' : 'reset';
+  LOCAL_FAILURES.has(error.code ?? '')
+    ? 'local'
+    : error.code === 'ECONNREFUSED'
+      ? 'refused'
+      : error.code === 'ETIMEDOUT'
+        ? 'timeout'
+        : 'reset';
 
 /**
  * One request on a new connection, as the Fishtest worker makes every call. The reply counts

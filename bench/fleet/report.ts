@@ -34,7 +34,7 @@ export const endpointTable = (endpoints: Record<string, EndpointStats>, seconds:
     .sort(([a], [b]) => endpointRank(a) - endpointRank(b) || a.localeCompare(b))
     .map(([name, stats]) => endpointRow(name, stats, seconds));
   if (total !== undefined) rows.push(endpointRow('all', total, seconds));
-  return table(['endpoint', 'calls', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'too busy', 'soft err'], rows);
+  return table(['endpoint', 'calls', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'no fd', 'too busy', 'soft err'], rows);
 };
 
 const endpointRow = (name: string, stats: EndpointStats, seconds: number): string[] => [
@@ -46,6 +46,7 @@ const endpointRow = (name: string, stats: EndpointStats, seconds: number): strin
   ms(stats.latency, 0.99),
   fixed(stats.latency.maxUs / 1000, 0),
   errorsOf(stats) === 0 ? '0' : `${count(errorsOf(stats))} (${stats.transportErrors} net, ${stats.serverErrors} 5xx, ${stats.rejected} 4xx)`,
+  count(stats.localErrors),
   count(stats.tooBusy),
   count(stats.softErrors),
 ];

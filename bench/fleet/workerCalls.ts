@@ -36,15 +36,22 @@ export const createWorkerCaller = (options: { stats: PhaseStats; phase: () => st
       const started = performance.now();
       let reply: HttpReply | undefined;
       let transportFailed = false;
+      let localFailure = false;
       try {
         reply = await send(request);
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
         transportFailed = true;
+        localFailure = error.failure === 'local';
       } finally {
         inFlight -= 1;
       }
       const stats = statsFor(options.stats, options.phase(), endpoint);
+      if (localFailure) {
+        // Not a request: nothing reached the server, so neither a call nor a latency.
+        stats.localErrors += 1;
+        return { kind: 'failed', reason: 'transport' };
+      }
       stats.calls += 1;
       record(stats.latency, (performance.now() - started) * 1000);
       if (transportFailed || reply === undefined) {

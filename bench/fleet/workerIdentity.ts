@@ -49,8 +49,6 @@ export interface WorkerIdentity {
   username: string;
   concurrency: number;
   address: string;
-  /** The 16 keys the worker sends. */
-  workerInfo: Record<string, unknown>;
   /** `"password":…,"worker_info":{…}`: the start of every request body but request_version's. */
   credentials: string;
   /** The whole request_version body. */
@@ -84,7 +82,6 @@ export const workerIdentity = (index: number, users: number): WorkerIdentity => 
     username,
     concurrency,
     address: loopbackAddress(index),
-    workerInfo,
     credentials: `"password":${JSON.stringify(FLEET_PASSWORD)},"worker_info":${JSON.stringify(workerInfo)}`,
     versionBody: JSON.stringify({ worker_info: { username }, password: FLEET_PASSWORD }),
   };
