@@ -2,21 +2,27 @@
  * Preloaded into the server by the benchmark (`--import`), without touching its code: every
  * second, one JSON line in $FLEET_PROBE_FILE with the event loop's utilisation (the share of
  * time the main thread was not waiting for events: JavaScript, and synchronous SQLite commits
- * including their fsync) and the longest event-loop delay.
+ * including their fsync), the longest event-loop delay and the longest garbage-collection pause.
  */
 import { appendFileSync } from 'node:fs';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 const file = process.env.FLEET_PROBE_FILE;
 if (file !== undefined && file !== '') {
   const delays = monitorEventLoopDelay({ resolution: 10 });
   delays.enable();
+  let longestGcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  }).observe({ entryTypes: ['gc'] });
   let previous = performance.eventLoopUtilization();
   setInterval(() => {
     const now = performance.eventLoopUtilization();
     const utilization = performance.eventLoopUtilization(now, previous).utilization;
     previous = now;
-    appendFileSync(file, `${JSON.stringify({ at: Date.now(), utilization, maxDelayMs: delays.max / 1e6, p99DelayMs: delays.percentile(99) / 1e6 })}\n`);
+    const line = { at: Date.now(), utilization, maxDelayMs: delays.max / 1e6, p99DelayMs: delays.percentile(99) / 1e6, longestGcMs };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
     delays.reset();
+    longestGcMs = 0;
   }, 1000).unref();
 }

@@ -59,7 +59,7 @@ export const resourceLine = (summary: Summary): string => {
   const loop =
     summary.eventLoop === undefined
       ? ''
-      : `\nserver event loop: busy ${fixed(100 * summary.eventLoop.utilization, 0)}% of the time, longest stall ${fixed(summary.eventLoop.maxDelayMs, 0)} ms`;
+      : `\nserver event loop: busy ${fixed(100 * summary.eventLoop.utilization, 0)}% of the time, longest stall ${fixed(summary.eventLoop.maxDelayMs, 0)} ms, longest GC pause ${fixed(summary.eventLoop.longestGcMs, 0)} ms`;
   const overflows = summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)} (SYNs dropped: retried after 1, 3, 7 s)` : '';
   return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}${overflows}${loop}`;
 };

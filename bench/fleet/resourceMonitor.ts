@@ -93,7 +93,7 @@ export interface Summary {
   /** Connections the kernel dropped because a listen queue was full (the client resends its SYN after 1, 3, 7… s). */
   listenOverflows: number;
   /** The server's event loop (from its probe): mean utilisation and the longest delay. */
-  eventLoop?: { utilization: number; maxDelayMs: number };
+  eventLoop?: { utilization: number; maxDelayMs: number; longestGcMs: number };
 }
 
 export interface ResourceMonitor {
@@ -116,12 +116,13 @@ const readProbe = (file: string | undefined, fromMs: number, toMs: number): Summ
   const lines = text
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { at: number; utilization: number; maxDelayMs: number })
+    .map((line) => JSON.parse(line) as { at: number; utilization: number; maxDelayMs: number; longestGcMs?: number })
     .filter((line) => line.at > fromMs && line.at <= toMs + 500);
   if (lines.length === 0) return undefined;
   return {
     utilization: lines.reduce((sum, line) => sum + line.utilization, 0) / lines.length,
     maxDelayMs: Math.max(...lines.map((line) => line.maxDelayMs)),
+    longestGcMs: Math.max(...lines.map((line) => line.longestGcMs ?? 0)),
   };
 };
 
