@@ -19,8 +19,13 @@ export interface GroupCommitStats {
 
 export interface GroupCommitter {
   enqueue(request: AppendRequest): Promise<AppendResult>;
-  /** Commits everything queued now, synchronously. */
+  /** Commits everything queued now, synchronously (their promises settle once durable). */
   flush(): void;
+  /**
+   * The highest position readers may see given the database's head: while a commit waits for its
+   * fsync, its rows stay hidden, so no projection stores an event a power loss could take back.
+   */
+  visibleHead(databaseHead: number): number;
   stats(): GroupCommitStats;
 }
 
@@ -34,6 +39,11 @@ export interface GroupCommitDependencies {
   /** Whether anyone listens for committed rows (building them costs an object per event). */
   wantsCommittedRows: () => boolean;
   publishCommitted: (rows: EventRow[]) => void;
+  /**
+   * Makes committed transactions durable; absent when COMMIT itself is enough (the connection
+   * syncs, or durability was traded away). Appends settle only after it resolves.
+   */
+  syncCommitted?: () => Promise<void>;
 }
 
 interface QueuedAppend extends AppendRequest {
@@ -52,6 +62,10 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
   let queuedEvents = 0;
   let scheduled: NodeJS.Immediate | undefined;
   let knownDataVersion = write.dataVersion.get();
+  /** Transactions committed whose sync has not finished yet. */
+  let unsynced = 0;
+  /** Every position up to here is durable (meaningful while `unsynced` > 0). */
+  let durableHead = 0;
   const stats: GroupCommitStats = {
     transactions: 0,
     appends: 0,
@@ -88,10 +102,46 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     heads.clear();
   };
 
+  /** Settles a committed transaction's appends, after its sync when there is one. */
+  const afterCommit = (requests: QueuedAppend[], outcomes: AppendOutcome[], rows: EventRow[] | undefined, headBefore: number): void => {
+    const finish = (): void => {
+      for (let i = 0; i < requests.length; i++) settle(requests[i]!, outcomes[i]!);
+      if (rows && rows.length > 0) deps.publishCommitted(rows);
+    };
+    const sync = deps.syncCommitted;
+    if (!sync) {
+      finish();
+      return;
+    }
+    if (unsynced === 0) durableHead = Math.max(durableHead, headBefore);
+    unsynced++;
+    const lastPosition = outcomes.reduce((max, outcome) => (outcome.ok ? Math.max(max, Number(outcome.result.position)) : max), headBefore);
+    sync().then(
+      () => {
+        unsynced--;
+        durableHead = Math.max(durableHead, lastPosition);
+        finish();
+      },
+      (error: unknown) => {
+        unsynced--;
+        durableHead = Math.max(durableHead, lastPosition);
+        // The rows are committed but maybe not on disk: the caller is told, a retry with the same ids is recognised.
+        const failure = new EventStoreUnavailableError('could not make the append durable (WAL sync failed)', { cause: error });
+        for (const request of requests) request.reject(failure);
+        if (rows && rows.length > 0) deps.publishCommitted(rows);
+      },
+    );
+  };
+
+  const headNow = (): number => (deps.syncCommitted ? (deps.read.headPosition.get() ?? 0) : 0);
+
   const commitBatch = (batch: QueuedAppend[]): void => {
+    let headBefore: number;
     try {
       beginWriting();
+      headBefore = headNow();
     } catch (error) {
+      abandon();
       for (const request of batch) request.reject(asStoreError(error));
       return;
     }
@@ -115,15 +165,16 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     }
     stats.transactions++;
     stats.largestBatch = Math.max(stats.largestBatch, batch.length);
-    for (let i = 0; i < batch.length; i++) settle(batch[i]!, outcomes[i]!);
-    if (committedRows && committedRows.length > 0) deps.publishCommitted(committedRows);
+    afterCommit(batch, outcomes, committedRows, headBefore);
   };
 
   const commitAlone = (request: QueuedAppend): void => {
     const committedRows = deps.wantsCommittedRows() ? [] : undefined;
     let outcome: AppendOutcome;
+    let headBefore: number;
     try {
       beginWriting();
+      headBefore = headNow();
       outcome = appendInTransaction({ write, read: deps.read, heads, committedRows }, request);
       write.commit.run();
     } catch (error) {
@@ -136,8 +187,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       return;
     }
     stats.transactions++;
-    settle(request, outcome);
-    if (committedRows && committedRows.length > 0) deps.publishCommitted(committedRows);
+    afterCommit([request], [outcome], committedRows, headBefore);
   };
 
   const settle = (request: QueuedAppend, outcome: AppendOutcome): void => {
@@ -167,6 +217,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       });
     },
     flush,
+    visibleHead: (databaseHead) => (unsynced === 0 ? databaseHead : Math.min(databaseHead, durableHead)),
     stats: () => ({ ...stats }),
   };
 }

@@ -18,8 +18,11 @@ export function readStream(statements: ReadStatements, stream: string, options: 
   return rows.map(toRecordedEvent);
 }
 
-export function readAll(statements: ReadStatements, options: ReadAllOptions = {}): RecordedEvent[] {
-  const head = statements.headPosition.get() ?? 0;
+/** The last position readers may see: the database's head, or less while a commit awaits its sync. */
+export type VisibleHead = () => number;
+
+export function readAll(statements: ReadStatements, visibleHead: VisibleHead, options: ReadAllOptions = {}): RecordedEvent[] {
+  const head = visibleHead();
   const after = Number(options.fromPosition ?? 0n);
   return readRange(statements, after, head, options.maxCount ?? NO_LIMIT, options.filter).map(toRecordedEvent);
 }
@@ -35,8 +38,14 @@ export interface Page {
  * One page of the log after a position. The bound is the head read just before, so a page that
  * comes back short proves everything up to that head was seen, even when the filter dropped rows.
  */
-export function readPage(statements: ReadStatements, after: number, pageSize: number, filter?: EventFilter): Page {
-  const head = statements.headPosition.get() ?? 0;
+export function readPage(
+  statements: ReadStatements,
+  visibleHead: VisibleHead,
+  after: number,
+  pageSize: number,
+  filter?: EventFilter,
+): Page {
+  const head = visibleHead();
   if (head <= after) return { rows: [], scannedTo: after, caughtUp: true };
   const rows = readRange(statements, after, head, pageSize, filter);
   if (rows.length < pageSize) return { rows, scannedTo: head, caughtUp: true };

@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { RecordedEvent, SubscribeAllOptions } from '../port.js';
 import type { EventRow } from './rows.js';
 import { toRecordedEvent } from './rows.js';
-import type { Page } from './reads.js';
+import type { Page, VisibleHead } from './reads.js';
 import { matchesFilter, readPage } from './reads.js';
 import type { ReadStatements } from './statements.js';
 
@@ -15,6 +15,7 @@ export interface CommitFeed {
 
 export interface SubscriptionSettings {
   read: ReadStatements;
+  visibleHead: VisibleHead;
   feed: CommitFeed;
   pageSize: number;
   pollIntervalMs: number;
@@ -58,7 +59,7 @@ export function subscribeAll(settings: SubscriptionSettings, options: SubscribeA
       // Not contiguous (another process wrote, or rows were dropped): the database decides.
       handed = [];
       handedRows = 0;
-      return readPage(settings.read, after, settings.pageSize, filter);
+      return readPage(settings.read, settings.visibleHead, after, settings.pageSize, filter);
     };
 
     const waitForNews = (): Promise<void> =>
