@@ -101,7 +101,7 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
   const eventStore = await openEventStore({ url: config.eventStoreUrl, sqliteSynchronous: config.sqliteSynchronous });
   let readStore: ReadStore;
   try {
-    readStore = await openReadStore({ url: config.readStoreUrl, sqliteSynchronous: config.sqliteSynchronous });
+    readStore = await openReadStore({ url: config.readStoreUrl });
   } catch (err) {
     await eventStore.close();
     throw err;
@@ -127,6 +127,7 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
       projections,
       logger,
       runProjections: config.runProjections,
+      batchDelayMs: config.projectionBatchDelayMs,
     }),
   });
   const readModels = createReadModels(readStore, projections);

@@ -35,7 +35,7 @@ export const createCliRuntime = (options: CliRuntimeOptions): ClosableCliRuntime
     io,
     config,
     eventStore: () => (eventStore ??= openEventStore({ url: config.eventStoreUrl, ...settings })),
-    readStore: () => (readStore ??= openReadStore({ url: config.readStoreUrl, ...settings })),
+    readStore: () => (readStore ??= openReadStore({ url: config.readStoreUrl })),
     eventContext: () => ({ actor, correlationId }),
     now: options.now ?? Date.now,
     onClose(close) {

@@ -27,6 +27,7 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
+  PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   WORKER_API: z
     .enum(['true', 'false', '1', '0'])
@@ -63,6 +64,8 @@ export interface Config {
   blobStoreUrl: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   runProjections: boolean;
+  /** How long a projection lets a small batch of events gather before applying it. */
+  projectionBatchDelayMs: number;
   shutdownTimeoutMs: number;
   /** Whether this process is the primary that serves the worker protocol (run cache, scheduler, periodic jobs). */
   workerApi: boolean;
@@ -110,6 +113,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     blobStoreUrl: value.BLOB_STORE_URL ?? `file:${path.join(dataDir, 'blobs')}`,
     sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
     runProjections: value.RUN_PROJECTIONS,
+    projectionBatchDelayMs: value.PROJECTION_BATCH_DELAY_MS,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     workerApi: value.WORKER_API,
     requestTaskConcurrency: value.REQUEST_TASK_CONCURRENCY,

@@ -37,6 +37,8 @@ export interface EngineOptions {
   /** False in query-only processes: projections run in a separate projector process. */
   runProjections: boolean;
   batchSize?: number;
+  /** See RunnerOptions.batchDelayMs. */
+  batchDelayMs?: number;
 }
 
 const REMOTE_POLL_MS = 25;
@@ -51,6 +53,7 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
           projection,
           logger: logger.child({ projection: checkpointIdOf(projection) }),
           ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+          ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
         }),
       )
     : [];

@@ -112,6 +112,35 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
       await engine.stop();
     });
 
+    it('gathers events that arrive one by one into few batches when given a batch delay, and applies a full batch at once', async () => {
+      const projection = tallyProjection(collection, 1);
+      let batches = 0;
+      const counting: ReadStore = {
+        ...fixture.readStore,
+        commitProjectionBatch: (batch) => {
+          batches += 1;
+          return fixture.readStore.commitProjectionBatch(batch);
+        },
+      };
+      const gathering = createProjectionRunner({ ...fixture, readStore: counting, projection, batchDelayMs: 150 });
+      await gathering.start();
+      let last = 0n;
+      for (let n = 1; n <= 30; n += 1) last = (await fixture.eventStore.append(`${prefix}a`, [added(n)], 'any')).position;
+      await waitUntil(async () => (gathering.status().checkpoint ?? 0n) >= last);
+      await gathering.stop();
+      expect(batches).toBeLessThan(15);
+      const spec = projection.collections[collection]!;
+      expect((await fixture.readStore.collection<Tally>(`${collection}_v1`, spec).get(`${prefix}a`))?.sum).toBe(expectedSum(30));
+
+      // A full batch does not wait for the delay: 10 s here would time the wait below out.
+      const full = createProjectionRunner({ ...fixture, projection, batchSize: 5, batchDelayMs: 10_000 });
+      await full.start();
+      const results = await Promise.all(Array.from({ length: 20 }, (_, n) => fixture.eventStore.append(`${prefix}b`, [added(n + 1)], 'any')));
+      const lastFull = results.reduce((max, result) => (result.position > max ? result.position : max), 0n);
+      await waitUntil(async () => (full.status().checkpoint ?? 0n) >= lastFull - 4n, 5_000);
+      await full.stop();
+    });
+
     it('keeps projecting while appends race it, and resumes from its checkpoint after a restart', async () => {
       const projection = tallyProjection(collection, 1);
       const first = createProjectionRunner({ ...fixture, projection, batchSize: 7 });

@@ -57,12 +57,17 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
 
   /** Tables this connection has created or seen, so each operation does not repeat the DDL. */
   const knownTables = new Set<string>();
+  /** The DDL (table and indexes) this connection already ran, so a new handle on a known collection costs nothing. */
+  const appliedDdl = new Map<string, string>();
   const ensureTable = (table: string, spec?: CollectionSpec): void => {
     if (spec) {
       const ddl = collectionDdl(table, spec);
+      const key = ddl.join(';\n');
+      if (knownTables.has(table) && appliedDdl.get(table) === key) return;
       db.transaction(() => {
         for (const sql of ddl) db.exec(sql);
       })();
+      appliedDdl.set(table, key);
     } else if (!knownTables.has(table)) {
       db.exec(createTableSql(table));
     }
