@@ -10,6 +10,8 @@ describe('configuration', () => {
     expect(config.blobStoreUrl).toMatch(/^file:.*data[/\\]blobs$/);
     expect(config.sqliteSynchronous).toBe('FULL');
     expect(config.runProjections).toBe(true);
+    expect(config.projectionBatchDelayMs).toBe(10);
+    expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
   });
 
   it('reads production URLs', () => {
@@ -31,6 +33,8 @@ describe('configuration', () => {
     ['READ_STORE_URL', 'redis://x'],
     ['BLOB_STORE_URL', 's3://bucket'],
     ['SQLITE_SYNCHRONOUS', 'OFF'],
+    ['PROJECTION_BATCH_DELAY_MS', '-5'],
+    ['PROJECTION_BATCH_DELAY_MS', '5000'],
   ])('rejects a bad %s with one line naming it', (setting, value) => {
     let error: unknown;
     try {
