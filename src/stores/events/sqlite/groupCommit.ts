@@ -95,6 +95,8 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       heads.clear();
       knownDataVersion = dataVersion;
     }
+    // With no sync pending, everything already in the log is durable: readers may see up to here.
+    if (deps.syncCommitted && unsynced === 0) durableHead = Math.max(durableHead, deps.read.headPosition.get() ?? 0);
   };
 
   const abandon = (): void => {
@@ -102,10 +104,18 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     heads.clear();
   };
 
-  /** Settles a committed transaction's appends, after its sync when there is one. */
-  const afterCommit = (requests: QueuedAppend[], outcomes: AppendOutcome[], rows: EventRow[] | undefined, headBefore: number): void => {
-    const finish = (): void => {
-      for (let i = 0; i < requests.length; i++) settle(requests[i]!, outcomes[i]!);
+  /**
+   * Settles a committed transaction's appends, after its sync when there is one. A failed sync
+   * leaves the rows committed but maybe not on disk: the callers are told, and a retry with the
+   * same ids is recognised.
+   */
+  const afterCommit = (requests: QueuedAppend[], outcomes: AppendOutcome[], rows: EventRow[] | undefined): void => {
+    const finish = (syncError?: { cause: unknown }): void => {
+      const failure = syncError && new EventStoreUnavailableError('could not make the append durable (WAL sync failed)', syncError);
+      for (let i = 0; i < requests.length; i++) {
+        if (failure) requests[i]!.reject(failure);
+        else settle(requests[i]!, outcomes[i]!);
+      }
       if (rows && rows.length > 0) deps.publishCommitted(rows);
     };
     const sync = deps.syncCommitted;
@@ -113,33 +123,22 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       finish();
       return;
     }
-    if (unsynced === 0) durableHead = Math.max(durableHead, headBefore);
     unsynced++;
-    const lastPosition = outcomes.reduce((max, outcome) => (outcome.ok ? Math.max(max, Number(outcome.result.position)) : max), headBefore);
+    const lastPosition = outcomes.reduce((max, outcome) => (outcome.ok ? Math.max(max, Number(outcome.result.position)) : max), durableHead);
+    const synced = (syncError?: { cause: unknown }): void => {
+      unsynced--;
+      durableHead = Math.max(durableHead, lastPosition);
+      finish(syncError);
+    };
     sync().then(
-      () => {
-        unsynced--;
-        durableHead = Math.max(durableHead, lastPosition);
-        finish();
-      },
-      (error: unknown) => {
-        unsynced--;
-        durableHead = Math.max(durableHead, lastPosition);
-        // The rows are committed but maybe not on disk: the caller is told, a retry with the same ids is recognised.
-        const failure = new EventStoreUnavailableError('could not make the append durable (WAL sync failed)', { cause: error });
-        for (const request of requests) request.reject(failure);
-        if (rows && rows.length > 0) deps.publishCommitted(rows);
-      },
+      () => synced(),
+      (error: unknown) => synced({ cause: error }),
     );
   };
 
-  const headNow = (): number => (deps.syncCommitted ? (deps.read.headPosition.get() ?? 0) : 0);
-
   const commitBatch = (batch: QueuedAppend[]): void => {
-    let headBefore: number;
     try {
       beginWriting();
-      headBefore = headNow();
     } catch (error) {
       abandon();
       for (const request of batch) request.reject(asStoreError(error));
@@ -165,16 +164,14 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     }
     stats.transactions++;
     stats.largestBatch = Math.max(stats.largestBatch, batch.length);
-    afterCommit(batch, outcomes, committedRows, headBefore);
+    afterCommit(batch, outcomes, committedRows);
   };
 
   const commitAlone = (request: QueuedAppend): void => {
     const committedRows = deps.wantsCommittedRows() ? [] : undefined;
     let outcome: AppendOutcome;
-    let headBefore: number;
     try {
       beginWriting();
-      headBefore = headNow();
       outcome = appendInTransaction({ write, read: deps.read, heads, committedRows }, request);
       write.commit.run();
     } catch (error) {
@@ -187,7 +184,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       return;
     }
     stats.transactions++;
-    afterCommit([request], [outcome], committedRows, headBefore);
+    afterCommit([request], [outcome], committedRows);
   };
 
   const settle = (request: QueuedAppend, outcome: AppendOutcome): void => {

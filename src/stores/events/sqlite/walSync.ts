@@ -18,7 +18,7 @@ interface Waiter {
 }
 
 export function createWalSync(walPath: string): WalSync {
-  let fd: number | undefined;
+  let opened: { fd: number; inode: number } | undefined;
   let running = false;
   let waiting: Waiter[] = [];
   let idle: Array<() => void> = [];
@@ -26,10 +26,11 @@ export function createWalSync(walPath: string): WalSync {
   /** The WAL file as it is now: SQLite may have replaced it since the last sync (it never does while a connection is open). */
   const currentFd = (): number => {
     const inode = statSync(walPath).ino;
-    if (fd !== undefined && fstatSync(fd).ino === inode) return fd;
-    if (fd !== undefined) closeSync(fd);
-    fd = undefined;
-    fd = openSync(walPath, 'r');
+    if (opened?.inode === inode) return opened.fd;
+    if (opened) closeSync(opened.fd);
+    opened = undefined;
+    const fd = openSync(walPath, 'r');
+    opened = { fd, inode: fstatSync(fd).ino };
     return fd;
   };
 
@@ -67,8 +68,8 @@ export function createWalSync(walPath: string): WalSync {
       }),
     close: async () => {
       if (running || waiting.length > 0) await new Promise<void>((resolve) => idle.push(resolve));
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
+      if (opened) closeSync(opened.fd);
+      opened = undefined;
     },
   };
 }
