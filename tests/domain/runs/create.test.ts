@@ -7,50 +7,15 @@ import { sanitizeOptions } from '../../../src/domain/runs/create/engine-options.
 import { stripCommitMessage, benchFromCommitMessage } from '../../../src/domain/runs/create/validate-submission.js';
 import type { RunArgs } from '../../../src/domain/runs/args.js';
 import { at, baseArgs, context, created, RUN_ID, spec, T0 } from './fixtures.js';
+import { submission as sharedSubmission, submissionFacts } from '../../support/runSubmission.js';
 
-const submission = (overrides: Partial<RunSubmission> = {}): RunSubmission => ({
-  username: 'owner',
-  baseTag: 'master',
-  newTag: 'feature',
-  tc: '10+0.1',
-  newTc: '',
-  odds: false,
-  book: 'UHO_Lichess_4852_v1.epd',
-  bookDepth: '8',
-  baseSignature: '2050811',
-  newSignature: '2050812',
-  baseOptions: 'Hash=16',
-  newOptions: 'Hash=16',
-  testsRepo: 'https://github.com/owner/Stockfish/',
-  info: 'Try something',
-  useArchFilter: false,
-  archFilter: '',
-  useCompiler: false,
-  compiler: '',
-  threads: '1',
-  priority: '0',
-  throughput: '100',
-  stopRule: 'sprt',
-  eloModel: 'normalized',
-  sprtElo0: '0',
-  sprtElo1: '2',
-  numGames: '',
-  spsa: { A: '0.1', alpha: '0.602', gamma: '0.101', rawParams: '' },
-  autoPurge: false,
-  disableAdjudication: false,
-  ...overrides,
-});
+// The shared fixture, with the values these cases were written against.
+const submission = (overrides: Partial<RunSubmission> = {}): RunSubmission =>
+  sharedSubmission({ username: 'owner', testsRepo: 'https://github.com/owner/Stockfish/', info: 'Try something', numGames: '', ...overrides });
 
 const facts = (overrides: Partial<SubmissionFacts> = {}): SubmissionFacts => ({
+  ...submissionFacts,
   testsRepo: 'https://github.com/owner/Stockfish/',
-  userRegisteredAt: Date.UTC(2020, 0, 1),
-  newTagCommitMessage: 'Improve search\n\nBench: 2050812',
-  resolvedBase: { sha: 'a'.repeat(40), message: 'Base commit' },
-  resolvedNew: { sha: 'b'.repeat(40), message: 'New commit' },
-  masterBench: '2050811',
-  baseNets: ['nn-1111111111aa.nnue'],
-  newNets: ['nn-1111111111aa.nnue'],
-  missingNets: [],
   hostUrl: 'https://tests.stockfishchess.org',
   ...overrides,
 });
