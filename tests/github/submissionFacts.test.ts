@@ -6,42 +6,22 @@ import { GitHubError } from '../../src/github/errors.js';
 import type { RunSubmission } from '../../src/domain/runs/create/submission.js';
 import { validateSubmission } from '../../src/domain/runs/create/validate-submission.js';
 import { defaultArchMatcher } from '../../src/domain/scheduling/arch-filter.js';
+import { submission as sharedSubmission } from '../support/runSubmission.js';
 
 const BASE = 'a'.repeat(40);
 const NEW = 'b'.repeat(40);
 
-const submission = (overrides: Partial<RunSubmission> = {}): RunSubmission => ({
-  username: 'alice',
-  baseTag: 'master',
-  newTag: 'feature',
-  tc: '10+0.1',
-  newTc: '10+0.1',
-  odds: false,
-  book: 'UHO_Lichess_4852_v1.epd',
-  bookDepth: '8',
-  baseSignature: '2050811',
-  newSignature: '',
-  baseOptions: 'Hash=16',
-  newOptions: 'Hash=16',
-  testsRepo: 'https://github.com/alice/Stockfish/',
-  info: '',
-  useArchFilter: false,
-  archFilter: '',
-  useCompiler: false,
-  compiler: '',
-  threads: '1',
-  priority: '0',
-  throughput: '100',
-  stopRule: 'sprt',
-  eloModel: 'normalized',
-  sprtElo0: '0',
-  sprtElo1: '2',
-  numGames: '60000',
-  spsa: { A: '0.1', alpha: '0.602', gamma: '0.101', rawParams: '' },
-  autoPurge: false,
-  disableAdjudication: false,
-  ...overrides,
-});
+// The shared fixture, with the values these cases were written against.
+const submission = (overrides: Partial<RunSubmission> = {}): RunSubmission =>
+  sharedSubmission({
+    username: 'alice',
+    newTc: '10+0.1',
+    newSignature: '',
+    testsRepo: 'https://github.com/alice/Stockfish/',
+    info: '',
+    numGames: '60000',
+    ...overrides,
+  });
 
 const offline = createOfflineGitHub({
   commits: [
