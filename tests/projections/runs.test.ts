@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/domain/runs/events.js';
 import { runStatus, type Run } from '../../src/domain/runs/state.js';
 import { toIso } from '../../src/domain/shared/time.js';
-import { activeTasks, evolveRunRead, type RunDocument, type RunReadState } from '../../src/projections/runs/runDocument.js';
+import { activeTask, evolveRunRead, type RunDocument, type RunReadState } from '../../src/projections/runs/runDocument.js';
 import { activeTasks as activeTasksOf } from '../../src/domain/runs/state.js';
 import { estimateGameDuration } from '../../src/domain/shared/time-control.js';
-import { RUNS, runsProjection } from '../../src/projections/runs/runsProjection.js';
-import { docOf, projectInMemory } from '../http/public/support/projectInMemory.js';
+import { RUN_TASK_COUNTERS, RUNS, runsProjection, TASK_COUNTERS } from '../../src/projections/runs/runsProjection.js';
+import { docOf, docsOf, projectInMemory } from '../http/public/support/projectInMemory.js';
 import { recordAll } from '../http/public/support/recordedEvents.js';
 import { simulateRun, simulationArb } from '../http/public/support/randomRuns.js';
-import { alice, bob, buildScenario, pairsResults, runDriver, RUN_FIXED, RUN_PENDING, RUN_SPRT, RUN_SPSA, T0 } from '../http/public/support/runScenario.js';
+import { alice, bob, buildScenario, MINUTE, pairsResults, runDriver, RUN_FIXED, RUN_PENDING, RUN_SPRT, RUN_SPSA, T0 } from '../http/public/support/runScenario.js';
 import { sprtArgs } from '../domain/runs/fixtures.js';
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -112,7 +112,7 @@ describe('runs read model', () => {
         read = evolveRunRead(read, event);
         replayed += 1;
         if (read === null) throw new Error('no run document');
-        expect(read.doc.workers).toBe(activeTasks(read.counters.active).length);
+        expect(read.doc.workers).toBe(Object.keys(read.tasks).filter((taskId) => activeTask(read!, Number(taskId))).length);
       }
       expect(replayed).toBe(driver.events.length);
       expectAgrees(read!.doc, driver.run);
@@ -156,6 +156,36 @@ describe('runs read model', () => {
       }),
       { numRuns: 120, seed: 424_242 },
     );
+  });
+
+  it('writes documents of a fixed size however many workers the run has', () => {
+    const driver = runDriver(RUN_SPRT, sprtArgs(), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    const countersAfter = (workers: number): string => {
+      for (let n = 0; n < workers; n += 1) driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: alice(100 + n) } }, T0);
+      const read = projectInMemory([runsProjection], recordAll(driver.events));
+      expect(docsOf(read, TASK_COUNTERS)).toHaveLength(driver.run.activeTaskIds.length);
+      return JSON.stringify({ ...docOf(read, RUN_TASK_COUNTERS, RUN_SPRT), _position: 0 });
+    };
+    const few = countersAfter(2);
+    const many = countersAfter(300);
+    expect(many.length).toBeLessThanOrEqual(few.length + 8);
+  });
+
+  it('retires every task at a run-wide stop without naming their documents', () => {
+    const driver = runDriver(RUN_SPRT, sprtArgs(), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: alice(1) } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: bob(2) } }, T0);
+    driver.exec({ type: 'UpdateTask', data: { runId: RUN_SPRT, taskId: 0, workerInfo: alice(1), stats: pairsResults(16) } }, T0 + MINUTE);
+    driver.exec({ type: 'StopRun', data: { runId: RUN_SPRT, by: 'owner', isApprover: true } }, T0 + 2 * MINUTE);
+    const read = projectInMemory([runsProjection], recordAll(driver.events));
+    const doc = docOf(read, RUNS, RUN_SPRT) as RunDocument;
+    expect(doc).toMatchObject({ workers: 0, cores: 0, finished: true });
+    expectAgrees(doc, driver.run);
+    // The task documents stay, from an older generation: no later event counts them as active.
+    expect(docsOf(read, TASK_COUNTERS)).toHaveLength(2);
+    expect(docOf(read, RUN_TASK_COUNTERS, RUN_SPRT)).toMatchObject({ generation: 1, active_num_games: 0, active_played: 0 });
   });
 
   it('ignores events of runs it never saw created', () => {

@@ -42,54 +42,57 @@ export interface RunDocument extends Doc {
   bad_tasks_count: number;
 }
 
-/** What the run document's counters need to know about one active task. */
-export interface ActiveTaskCounters {
+/** What the run document's counters need to know about one active task: a document of its own. */
+export interface TaskCounters extends Doc {
+  _id: string;
   concurrency: number;
   num_games: number;
   /** W + L + D reported so far. */
   played: number;
   nps: number;
+  /** The run's stop generation when the task was assigned; an older one means a run-wide stop ended it. */
+  generation: number;
 }
 
 /**
- * Active tasks by chunk of task ids, then task id: a change copies one chunk, not every active
- * task, so an update costs the same with 10 or 10 000 workers on the run.
- */
-export type ActiveTaskMap = Record<string, Record<string, ActiveTaskCounters>>;
-
-/**
- * Bookkeeping kept beside the run document (so list queries do not load it): the active tasks,
- * bounded by the run's workers, and the ids of tasks already set aside as bad.
+ * Bookkeeping kept beside the run document (so list queries do not load it), of a fixed size
+ * whatever the fleet: sums over the active tasks, which a run-wide stop needs, and the ids of tasks
+ * already set aside as bad. A run-wide stop cannot name every active task's document, so it
+ * bumps `generation` instead, which retires them all at once.
  */
 export interface RunTaskCounters extends Doc {
   _id: string;
-  active: ActiveTaskMap;
+  generation: number;
+  /** Σ num_games of the active tasks. */
+  active_num_games: number;
+  /** Σ played of the active tasks. */
+  active_played: number;
   bad: number[];
 }
 
-const CHUNK_SIZE = 64;
-const chunkKey = (taskId: number): string => String(Math.floor(taskId / CHUNK_SIZE));
-
-export const activeTask = (active: ActiveTaskMap, taskId: number): ActiveTaskCounters | undefined =>
-  active[chunkKey(taskId)]?.[String(taskId)];
-
-export const activeTasks = (active: ActiveTaskMap): ActiveTaskCounters[] =>
-  Object.values(active).flatMap((chunk) => Object.values(chunk));
-
-/** The map with the task set (or removed, with `undefined`). */
-const withActiveTask = (active: ActiveTaskMap, taskId: number, task: ActiveTaskCounters | undefined): ActiveTaskMap => {
-  const key = chunkKey(taskId);
-  const { [String(taskId)]: _previous, ...rest } = active[key] ?? {};
-  const chunk = task === undefined ? rest : { ...rest, [String(taskId)]: task };
-  if (Object.keys(chunk).length > 0) return { ...active, [key]: chunk };
-  const { [key]: _empty, ...others } = active;
-  return others;
-};
+/** Task id → its counters document, as stored (null: none); only the tasks an event names. */
+export type TaskCountersById = Readonly<Record<string, TaskCounters | null>>;
 
 export interface RunReadState {
   doc: RunDocument;
   counters: RunTaskCounters;
+  tasks: TaskCountersById;
 }
+
+/** `<runId>-<taskId>`: the id of a task's counters document. */
+export const taskCountersId = (runId: string, taskId: number): string => `${runId}-${taskId}`;
+
+/** The task's counters while it is active; a document left from before a run-wide stop is not. */
+export const activeTask = (state: RunReadState, taskId: number): TaskCounters | undefined => {
+  const task = state.tasks[String(taskId)];
+  return task && task.generation === state.counters.generation ? task : undefined;
+};
+
+/** The state with the task's counters set (or deleted, with null). */
+const withTask = (state: RunReadState, taskId: number, task: TaskCounters | null): RunReadState => ({
+  ...state,
+  tasks: { ...state.tasks, [String(taskId)]: task },
+});
 
 /** Upstream's reference speed behind games_per_minute. */
 const GAMES_PER_MINUTE_REFERENCE_NPS = 691_680;
@@ -104,7 +107,7 @@ const statusOf = (doc: Pick<RunDocument, 'finished' | 'failed' | 'workers' | 'ap
  * One active task's share of upstream's `update_nps_gpm` (recomputed there every 60 s): its
  * nodes per second, and its games per minute.
  */
-const speedOf = (args: RunArgs, task: ActiveTaskCounters): { nps: number; gpm: number } => ({
+const speedOf = (args: RunArgs, task: TaskCounters): { nps: number; gpm: number } => ({
   nps: task.concurrency * task.nps,
   gpm:
     task.nps === 0
@@ -113,24 +116,24 @@ const speedOf = (args: RunArgs, task: ActiveTaskCounters): { nps: number; gpm: n
 });
 
 /** Adds (`sign` 1) or removes (−1) a task's speed; kept as running sums so an update does not visit every task. */
-const moveSpeed = (doc: RunDocument, task: ActiveTaskCounters, sign: 1 | -1): RunDocument => {
+const moveSpeed = (doc: RunDocument, task: TaskCounters, sign: 1 | -1): RunDocument => {
   const speed = speedOf(doc.args, task);
   return { ...doc, nps: doc.nps + sign * speed.nps, games_per_minute: doc.games_per_minute + sign * speed.gpm };
 };
 
 /** Recomputes the derived fields after a change. */
 const settle = (state: RunReadState): RunReadState => {
-  const { doc, counters } = state;
+  const { doc } = state;
   // Running sums of floats may keep a rounding residue: with no worker left there is no speed.
   const idle = doc.finished || doc.workers === 0;
   return {
+    ...state,
     doc: {
       ...doc,
       ...(idle ? { nps: 0, games_per_minute: 0 } : {}),
       status: statusOf(doc),
       games: countGames(doc.results),
     },
-    counters,
   };
 };
 
@@ -163,38 +166,47 @@ const created = (event: Extract<RunEvent, { type: 'RunCreated' }>): RunReadState
     tasks_count: 0,
     bad_tasks_count: 0,
   };
-  return { doc, counters: { _id: runId, active: {}, bad: [] } };
+  return { doc, counters: { _id: runId, generation: 0, active_num_games: 0, active_played: 0, bad: [] }, tasks: {} };
 };
 
 /** Upstream `set_inactive_task`: the task's unplayed games and its cores are freed. */
 const stopTask = (state: RunReadState, taskId: number): RunReadState => {
-  const task = activeTask(state.counters.active, taskId);
+  const task = activeTask(state, taskId);
   if (task === undefined) return state;
   const doc = moveSpeed(state.doc, task, -1);
-  return {
-    doc: {
-      ...doc,
-      workers: doc.workers - 1,
-      cores: doc.cores - task.concurrency,
-      committed_games: doc.committed_games + task.played - task.num_games,
+  const { counters } = state;
+  return withTask(
+    {
+      doc: {
+        ...doc,
+        workers: doc.workers - 1,
+        cores: doc.cores - task.concurrency,
+        committed_games: doc.committed_games + task.played - task.num_games,
+      },
+      counters: {
+        ...counters,
+        active_num_games: counters.active_num_games - task.num_games,
+        active_played: counters.active_played - task.played,
+      },
+      tasks: state.tasks,
     },
-    counters: { ...state.counters, active: withActiveTask(state.counters.active, taskId, undefined) },
-  };
+    taskId,
+    null,
+  );
 };
 
 /** Upstream `set_inactive_run`: every active task stops at once. */
 const stopAllTasks = (state: RunReadState): RunReadState => {
-  const tasks = activeTasks(state.counters.active);
-  const freed = tasks.reduce((sum, task) => sum + task.num_games - task.played, 0);
-  const cores = tasks.reduce((sum, task) => sum + task.concurrency, 0);
+  const { doc, counters } = state;
   return {
     doc: {
-      ...state.doc,
-      workers: state.doc.workers - tasks.length,
-      cores: state.doc.cores - cores,
-      committed_games: state.doc.committed_games - freed,
+      ...doc,
+      workers: 0,
+      cores: 0,
+      committed_games: doc.committed_games - (counters.active_num_games - counters.active_played),
     },
-    counters: { ...state.counters, active: {} },
+    counters: { ...counters, generation: counters.generation + 1, active_num_games: 0, active_played: 0 },
+    tasks: state.tasks,
   };
 };
 
@@ -243,10 +255,17 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
       });
     case 'TaskAssigned': {
       const { taskId, numGames, workerInfo } = event.data;
-      const task: ActiveTaskCounters = { concurrency: workerInfo.concurrency, num_games: numGames, played: 0, nps: workerInfo.nps };
-      const active = withActiveTask(state.counters.active, taskId, task);
+      const { counters } = state;
+      const task: TaskCounters = {
+        _id: taskCountersId(doc._id, taskId),
+        concurrency: workerInfo.concurrency,
+        num_games: numGames,
+        played: 0,
+        nps: workerInfo.nps,
+        generation: counters.generation,
+      };
       const faster = moveSpeed(doc, task, 1);
-      return settle({
+      return settle(withTask({
         doc: {
           ...faster,
           workers: faster.workers + 1,
@@ -255,25 +274,30 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
           total_games: faster.total_games + numGames,
           tasks_count: Math.max(faster.tasks_count, taskId + 1),
         },
-        counters: { ...state.counters, active },
-      });
+        counters: { ...counters, active_num_games: counters.active_num_games + numGames },
+        tasks: state.tasks,
+      }, taskId, task));
     }
     case 'TaskResultsReported': {
       const { taskId, stats, delta, workerInfo, sprt } = event.data;
       if (taskId < 0 || taskId >= doc.tasks_count) return state;
-      const task = activeTask(state.counters.active, taskId);
+      const task = activeTask(state, taskId);
       const updated = task ? { ...task, played: countGames(stats), nps: workerInfo?.nps ?? task.nps } : undefined;
-      const active = updated ? withActiveTask(state.counters.active, taskId, updated) : state.counters.active;
       const resped = task && updated && updated.nps !== task.nps ? moveSpeed(moveSpeed(doc, task, -1), updated, 1) : doc;
-      return settle({
+      const next: RunReadState = {
         doc: {
           ...resped,
           args: sprt === undefined ? doc.args : { ...doc.args, sprt },
           last_updated: event.data.at,
           results: addResults(doc.results, delta),
         },
-        counters: { ...state.counters, active },
-      });
+        counters:
+          task && updated
+            ? { ...state.counters, active_played: state.counters.active_played + updated.played - task.played }
+            : state.counters,
+        tasks: state.tasks,
+      };
+      return settle(updated ? withTask(next, taskId, updated) : next);
     }
     case 'TaskUpdateRejected':
     case 'TaskCompleted':
@@ -322,7 +346,7 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
       const { results, sprt, flags } = event.data;
       // committed = Σ played of inactive tasks + Σ num_games of active ones, and the purged results
       // are Σ played of the good tasks; so it follows from the results and the active tasks alone.
-      const activeReserve = activeTasks(next.counters.active).reduce((sum, task) => sum + task.num_games - task.played, 0);
+      const activeReserve = next.counters.active_num_games - next.counters.active_played;
       return settle({
         doc: {
           ...next.doc,
@@ -334,6 +358,7 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
           bad_tasks_count: bad.length,
         },
         counters: { ...next.counters, bad },
+        tasks: next.tasks,
       });
     }
     case 'SpsaStepIssued':

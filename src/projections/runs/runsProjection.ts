@@ -1,12 +1,13 @@
-import type { RunEventType } from '../../domain/runs/events.js';
 import type { Projection } from '../projection.js';
-import { evolveRunRead, type RunDocument, type RunTaskCounters } from './runDocument.js';
-import { asRunEvent } from './runEventFacts.js';
+import type { RunEvent, RunEventType } from '../../domain/runs/events.js';
+import { evolveRunRead, taskCountersId, type RunDocument, type RunTaskCounters, type TaskCounters } from './runDocument.js';
+import { asRunEvent, purgedTaskIds } from './runEventFacts.js';
 
 export const RUNS = 'runs';
-/** Internal: the active tasks behind a run's counters. */
+/** Internal: per run, the sums over its active tasks and its bad task ids (a fixed size). */
 export const RUN_TASK_COUNTERS = 'runTaskCounters';
-
+/** Internal: one small document per active task, `<runId>-<taskId>`. */
+export const TASK_COUNTERS = 'taskCounters';
 /** Events that change a run document (the others are only audit or task facts). */
 const RUN_DOCUMENT_EVENTS = [
   'RunCreated',
@@ -33,9 +34,23 @@ const RUN_DOCUMENT_EVENTS = [
  * homepage (unfinished runs by status), the finished lists (green, yellow, LTC via `tc_base`, by
  * user, newest first) and a text search over the branch, the description and the submitter.
  */
+/** The tasks whose counters the event reads or changes (a run-wide stop changes none of them). */
+const countedTaskIds = (event: RunEvent): number[] => {
+  if (event.type === 'RunPurged') return purgedTaskIds(event);
+  if (event.type === 'SpsaResultsApplied') return [];
+  const { taskId } = event.data as { taskId?: unknown };
+  return typeof taskId === 'number' ? [taskId] : [];
+};
+
+/**
+ * One document per run: everything the run lists and `/api/get_run` show. Indexed for the
+ * homepage (unfinished runs by status), the finished lists (green, yellow, LTC via `tc_base`, by
+ * user, newest first) and a text search over the branch, the description and the submitter.
+ * Every event writes documents of a fixed size, however many workers the run has.
+ */
 export const runsProjection: Projection = {
   name: 'runs',
-  version: 1,
+  version: 2,
   collections: {
     [RUNS]: {
       indexes: [
@@ -52,14 +67,17 @@ export const runsProjection: Projection = {
       textFields: ['args.new_tag', 'args.info', 'args.username'],
     },
     [RUN_TASK_COUNTERS]: { indexes: [] },
+    [TASK_COUNTERS]: { indexes: [] },
   },
   eventTypes: RUN_DOCUMENT_EVENTS,
   keys: (event) => {
     const run = asRunEvent(event);
     if (!run) return [];
+    const { runId } = run.data;
     return [
-      { collection: RUNS, id: run.data.runId },
-      { collection: RUN_TASK_COUNTERS, id: run.data.runId },
+      { collection: RUNS, id: runId },
+      { collection: RUN_TASK_COUNTERS, id: runId },
+      ...countedTaskIds(run).map((taskId) => ({ collection: TASK_COUNTERS, id: taskCountersId(runId, taskId) })),
     ];
   },
   project: (event, current) => {
@@ -68,12 +86,19 @@ export const runsProjection: Projection = {
     const { runId } = run.data;
     const doc = current(RUNS, runId) as RunDocument | null;
     const counters = current(RUN_TASK_COUNTERS, runId) as RunTaskCounters | null;
-    const before = doc === null ? null : { doc, counters: counters ?? { _id: runId, active: {}, bad: [] } };
+    const taskIds = countedTaskIds(run);
+    const tasks = Object.fromEntries(
+      taskIds.map((taskId) => [String(taskId), current(TASK_COUNTERS, taskCountersId(runId, taskId)) as TaskCounters | null]),
+    );
+    const before = doc === null || counters === null ? null : { doc, counters, tasks };
     const after = evolveRunRead(before, run);
     if (after === null || after === before) return [];
     return [
-      { collection: RUNS, id: runId, doc: after.doc },
-      { collection: RUN_TASK_COUNTERS, id: runId, doc: after.counters },
+      ...(after.doc === before?.doc ? [] : [{ collection: RUNS, id: runId, doc: after.doc }]),
+      ...(after.counters === before?.counters ? [] : [{ collection: RUN_TASK_COUNTERS, id: runId, doc: after.counters }]),
+      ...taskIds
+        .filter((taskId) => after.tasks[String(taskId)] !== tasks[String(taskId)])
+        .map((taskId) => ({ collection: TASK_COUNTERS, id: taskCountersId(runId, taskId), doc: after.tasks[String(taskId)] ?? null })),
     ];
   },
 };
