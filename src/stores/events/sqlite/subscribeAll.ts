@@ -24,6 +24,20 @@ export interface SubscriptionSettings {
 }
 
 /**
+ * Rows committed in this process reach every live subscriber as the same objects: each is decoded
+ * once, not once per subscriber (consumers treat events as immutable).
+ */
+const decoded = new WeakMap<EventRow, RecordedEvent>();
+const decodeOnce = (row: EventRow): RecordedEvent => {
+  let event = decoded.get(row);
+  if (event === undefined) {
+    event = toRecordedEvent(row);
+    decoded.set(row, event);
+  }
+  return event;
+};
+
+/**
  * Catch-up then live. Every event is emitted from either a database page or a just-committed batch
  * that starts exactly after the last position considered, so none is skipped or repeated. Waiting
  * ends on a commit in this process or after the poll interval, which picks up other processes' writes.
@@ -82,7 +96,7 @@ export function subscribeAll(settings: SubscriptionSettings, options: SubscribeA
         const page = nextPage();
         for (const row of page.rows) {
           if (subscriber.closed) return;
-          if (matchesFilter(row.stream_id, filter)) subscriber.next(toRecordedEvent(row));
+          if (matchesFilter(row.stream_id, filter)) subscriber.next(decodeOnce(row));
         }
         after = page.scannedTo;
         if (page.caughtUp && handed.length === 0 && !subscriber.closed) await waitForNews();
