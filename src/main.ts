@@ -10,7 +10,7 @@ const main = async (): Promise<void> => {
   const container = await composeContainer({ config, logger });
   const app = await buildApp({ container });
   onShutdownSignal({ logger, timeoutMs: config.shutdownTimeoutMs, close: () => app.close() });
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
 };
 
 main().catch((err: unknown) => {

@@ -28,6 +28,7 @@ const schema = z.object({
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
   PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+  LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   WORKER_API: z
     .enum(['true', 'false', '1', '0'])
@@ -56,6 +57,8 @@ export interface Config {
   github: GitHubSettings;
   port: number;
   host: string;
+  /** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
+  listenBacklog: number;
   dataDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   eventStoreUrl: string;
@@ -106,6 +109,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     github,
     port: value.PORT,
     host: value.HOST,
+    listenBacklog: value.LISTEN_BACKLOG,
     dataDir,
     logLevel: value.LOG_LEVEL,
     eventStoreUrl: value.EVENT_STORE_URL ?? `sqlite:${path.join(dataDir, 'events.sqlite')}`,

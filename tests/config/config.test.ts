@@ -12,6 +12,8 @@ describe('configuration', () => {
     expect(config.runProjections).toBe(true);
     expect(config.projectionBatchDelayMs).toBe(10);
     expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
+    expect(config.listenBacklog).toBe(4096);
+    expect(loadConfig({ LISTEN_BACKLOG: '511' }).listenBacklog).toBe(511);
   });
 
   it('reads production URLs', () => {
@@ -35,6 +37,7 @@ describe('configuration', () => {
     ['SQLITE_SYNCHRONOUS', 'OFF'],
     ['PROJECTION_BATCH_DELAY_MS', '-5'],
     ['PROJECTION_BATCH_DELAY_MS', '5000'],
+    ['LISTEN_BACKLOG', '0'],
   ])('rejects a bad %s with one line naming it', (setting, value) => {
     let error: unknown;
     try {
