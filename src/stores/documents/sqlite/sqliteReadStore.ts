@@ -5,6 +5,7 @@ import { assertSafeCollectionName, normaliseCountQuery, normaliseFindQuery } fro
 import { ALIASES_TABLE, CHECKPOINTS_TABLE, collectionDdl, createTableSql, listCollectionsSql, metadataDdl, tableOf } from './schema.js';
 import type { SqlParam } from './translateQuery.js';
 import { CASEFOLD_FUNCTION, countSql, findSql, quoteIdentifier } from './translateQuery.js';
+import { startWalCheckpointer } from './walCheckpointer.js';
 
 export interface SqliteReadStoreOptions {
   /** A file path (or ':memory:'). */
@@ -13,7 +14,14 @@ export interface SqliteReadStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How long to wait for another connection's write lock; 5 s by default. */
   busyTimeoutMs?: number;
+  /**
+   * How often a thread of its own checkpoints the WAL (see walCheckpointer.ts); 1 s by default.
+   * 0 leaves it to SQLite, inside the commits of this connection.
+   */
+  checkpointIntervalMs?: number;
 }
+
+const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 
 const STATEMENT_CACHE_LIMIT = 512;
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|PROTOCOL)/;
@@ -43,6 +51,18 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     typeof value === 'string' ? value.toLowerCase() : null,
   );
   for (const ddl of metadataDdl) db.exec(ddl);
+  const checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
+  const checkpointer =
+    checkpointIntervalMs > 0 && !db.memory
+      ? startWalCheckpointer({
+          path: db.name,
+          intervalMs: checkpointIntervalMs,
+          onFailure: () => {
+            if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+          },
+        })
+      : undefined;
+  if (checkpointer) db.pragma('wal_autocheckpoint = 0');
 
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string): Database.Statement => {
@@ -260,9 +280,11 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
       }),
 
     ping: () => run(() => void statement('SELECT 1').get()),
-    close: () =>
-      run(() => {
+    close: async () => {
+      await checkpointer?.stop();
+      return run(() => {
         if (db.open) db.close();
-      }),
+      });
+    },
   };
 };

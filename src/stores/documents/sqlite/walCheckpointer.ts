@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Checkpoints a WAL database from a worker thread of its own.
+ *
+ * A checkpoint copies the WAL back into the database file and syncs both. Left to SQLite it runs
+ * inside whichever COMMIT crosses the WAL size limit, so the projections' event loop would stop for
+ * the fsyncs, which queue behind the event log's own syncs on the same disk (measured: a tenth of
+ * the server's main thread under a fleet). From here the connection that writes never syncs: its
+ * commits only append to the WAL, and this thread copies it back every `intervalMs` with a PASSIVE
+ * checkpoint, which never blocks that writer. SQLite restarts the WAL from its beginning once a
+ * checkpoint has copied all of it, so the file stays about the size of one interval's writes.
+ */
+export interface WalCheckpointer {
+  /** Stops the thread; the database's own close then checkpoints what is left. */
+  stop(): Promise<void>;
+}
+
+export interface WalCheckpointerOptions {
+  path: string;
+  intervalMs: number;
+  /** Called once if the thread fails: the writer should then checkpoint by itself again. */
+  onFailure: (error: unknown) => void;
+}
+
+// Plain CommonJS run with `eval`, so the thread needs no TypeScript loader in any runtime.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+// The driver's errors lose their message crossing threads; a plain Error keeps it.
+const plain = (error) => new Error((error && error.code ? error.code + ': ' : '') + (error && error.message ? error.message : String(error)));
+let db;
+try {
+  db = new Database(workerData.path, { fileMustExist: true });
+  db.pragma('busy_timeout = 1000');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 0');
+} catch (error) {
+  throw plain(error);
+}
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    if (!/SQLITE_BUSY|SQLITE_LOCKED/.test(String(error && error.code))) throw plain(error);
+  }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+
+export const startWalCheckpointer = (options: WalCheckpointerOptions): WalCheckpointer => {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver: driverPath, path: options.path, intervalMs: options.intervalMs },
+  });
+  worker.unref();
+  let failed = false;
+  const fail = (error: unknown): void => {
+    if (failed) return;
+    failed = true;
+    options.onFailure(error);
+  };
+  worker.on('error', fail);
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', (code) => {
+      if (code !== 0) fail(new Error(`WAL checkpointer exited with code ${code}`));
+      resolve();
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        failed = true;
+        worker.postMessage('stop');
+        const timeout = setTimeout(() => void worker.terminate(), 5_000);
+        await exited;
+        clearTimeout(timeout);
+      })();
+      return stopping;
+    },
+  };
+};
