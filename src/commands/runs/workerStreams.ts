@@ -1,13 +1,7 @@
 import type { RecordedEvent } from '../../stores/events/port.js';
+import { WORKER_STREAM_PREFIX } from '../../domain/workers/streams.js';
 
-/**
- * Stream `worker-<short worker name>`: what concerns a worker machine rather than a run.
- * `WorkerBlocked` / `WorkerUnblocked` (written by the workers page or the operator CLI) carry an
- * optional `message` for the banner; `WorkerLogged` is a worker_log sent without a run.
- */
-export const WORKER_STREAM_PREFIX = 'worker-';
-
-export const workerStreamName = (shortName: string): string => `${WORKER_STREAM_PREFIX}${shortName}`;
+export { WORKER_STREAM_PREFIX, workerStreamName } from '../../domain/workers/streams.js';
 
 export interface WorkerLoggedData {
   readonly username: string;

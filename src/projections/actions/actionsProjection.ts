@@ -3,6 +3,7 @@ import type { RunEvent, RunEventType } from '../../domain/runs/events.js';
 import { workerName } from '../../domain/shared/worker-info.js';
 import { USER_EVENT_TYPES, type UserEvent } from '../../domain/users/index.js';
 import type { RecordedEvent } from '../../stores/events/port.js';
+import { WORKER_STREAM_PREFIX } from '../../domain/workers/streams.js';
 import type { DocChange, DocKey, Projection } from '../projection.js';
 import { asRunEvent, RUN_STOPPING_TYPES, TASK_STOPPING_TYPES, withoutStoppedTasks } from '../runs/runEventFacts.js';
 import { actionId, type ActionDocument, type ActionFields } from './actionDocument.js';
@@ -28,10 +29,26 @@ const RUN_TYPES = [
 const NETWORK_TYPES: ReadonlySet<string> = new Set(NETWORK_EVENT_TYPES);
 const USER_TYPES: ReadonlySet<string> = new Set(USER_EVENT_TYPES);
 
+const WORKER_BLOCK_TYPES = ['WorkerBlocked', 'WorkerUnblocked'] as const;
+
+/** Upstream `block_worker`: who blocked or unblocked which machine (its short name). */
+const workerBlockActions = (event: RecordedEvent): ActionFields[] => {
+  if (!event.streamId.startsWith(WORKER_STREAM_PREFIX)) return [];
+  const by = (event.data as { by?: unknown } | null)?.by;
+  return [
+    {
+      action: 'block_worker',
+      username: typeof by === 'string' && by !== '' ? by : event.metadata.actor,
+      worker: event.streamId.slice(WORKER_STREAM_PREFIX.length),
+      message: event.type === 'WorkerBlocked' ? 'blocked' : 'unblocked',
+    },
+  ];
+};
+
 const hasName = (data: unknown, field: 'name' | 'username'): boolean =>
   typeof data === 'object' && data !== null && typeof (data as Record<string, unknown>)[field] === 'string';
 
-/** The entries of a non-run event (networks, users). */
+/** The entries of a non-run event (networks, users, worker machines). */
 const otherActions = (event: RecordedEvent): ActionFields[] => {
   if (NETWORK_TYPES.has(event.type) && hasName(event.data, 'name')) {
     return networkEventActions({ type: event.type, data: event.data } as NetworkEvent);
@@ -39,6 +56,7 @@ const otherActions = (event: RecordedEvent): ActionFields[] => {
   if (USER_TYPES.has(event.type) && hasName(event.data, 'username')) {
     return userEventActions({ type: event.type, data: event.data } as UserEvent);
   }
+  if (event.type === 'WorkerBlocked' || event.type === 'WorkerUnblocked') return workerBlockActions(event);
   return [];
 };
 
@@ -70,7 +88,7 @@ const nextRunDocument = (run: ActionRunDocument | null, event: RunEvent): Action
  */
 export const actionsProjection: Projection = {
   name: 'actions',
-  version: 1,
+  version: 2,
   collections: {
     [ACTIONS]: {
       indexes: ['time', 'action', 'run_id', 'username'],
@@ -78,7 +96,7 @@ export const actionsProjection: Projection = {
     },
     [ACTION_RUNS]: { indexes: [] },
   },
-  eventTypes: [...RUN_TYPES, ...NETWORK_EVENT_TYPES, ...USER_EVENT_TYPES],
+  eventTypes: [...RUN_TYPES, ...NETWORK_EVENT_TYPES, ...USER_EVENT_TYPES, ...WORKER_BLOCK_TYPES],
   keys: (event) => {
     const entries = actionsOf(event, null).map((_, index): DocKey => ({ collection: ACTIONS, id: actionId(event.position, index) }));
     const run = asRunEvent(event);
