@@ -17,6 +17,8 @@ import type { BlobStore } from './stores/blobs/port.js';
 import { openBlobStore } from './stores/blobs/fromUrl.js';
 import type { Authenticator } from './commands/users/authenticator.js';
 import { createAuthenticator } from './commands/users/authenticator.js';
+import { createUserDirectory, type UserDirectory } from './commands/users/userDirectory.js';
+import { LIMITS } from './domain/shared/constants.js';
 import type { SnapshotDoc } from './commands/aggregateStore.js';
 import type { RunService, RunServiceOptions } from './commands/runs/index.js';
 import { createRunService } from './commands/runs/index.js';
@@ -36,6 +38,8 @@ export const TOKENS = {
   readModels: Symbol('ReadModels') as InjectionToken<ReadModels>,
   blobStore: Symbol('BlobStore') as InjectionToken<BlobStore>,
   authenticator: Symbol('Authenticator') as InjectionToken<Authenticator>,
+  /** Every account in memory, following the user streams (shared by the authenticator and the scheduler). */
+  userDirectory: Symbol('UserDirectory') as InjectionToken<UserDirectory>,
   /** The book registry (`book_sri` for workers), seeded from BOOKS_FILE, synced from GitHub in http mode. */
   books: Symbol('Books') as InjectionToken<BooksService>,
   runService: Symbol('RunService') as InjectionToken<RunService>,
@@ -135,12 +139,16 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
   container.register(TOKENS.blobStore, { useValue: blobStore });
   const closers = createClosers();
   container.register(TOKENS.closers, { useValue: closers });
+  // One in-memory copy of the accounts, for the password checks and the per-user machine limits.
+  const userDirectory = once(() => {
+    const directory = createUserDirectory({ eventStore, onError: (err) => logger.error({ err }, 'user directory failed') });
+    closers.add(() => directory.close());
+    return directory;
+  });
+  container.register(TOKENS.userDirectory, { useFactory: userDirectory });
   container.register(TOKENS.authenticator, {
     useFactory: once(() => {
-      const authenticator = createAuthenticator({
-        eventStore,
-        onError: (err) => logger.error({ err }, 'user directory failed'),
-      });
+      const authenticator = createAuthenticator({ eventStore, directory: userDirectory() });
       closers.add(() => authenticator.close());
       return authenticator;
     }),
@@ -167,6 +175,7 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
         onError: (err, where) => logger.error({ err }, `run service: ${where}`),
         onDiagnostic: (message) => logger.warn(message),
         bookSriOf: (book) => books().registry.sriOf(book),
+        machineLimitOf: (username) => userDirectory().get(username)?.machineLimit ?? LIMITS.defaultMachineLimit,
         ...(projections.some((projection) => CONTRIBUTORS in projection.collections)
           ? { cpuHoursOf: cpuHoursFrom(readModels, logger) }
           : {}),

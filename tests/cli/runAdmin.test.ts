@@ -52,11 +52,22 @@ describe('runAdmin (in process)', () => {
       code: 0,
       out: ['Changed the password of nina'],
     });
+    expect((await admin(['user', 'machine-limit', 'nina', '50'])).out).toEqual(['Set the machine limit of nina to 50']);
+    expect(await admin(['user', 'machine-limit', 'nina', '50'])).toMatchObject({ code: 1, err: ['error: User nina already has a machine limit of 50'] });
+    expect(await admin(['user', 'machine-limit', 'nina', 'many'])).toMatchObject({ code: 2 });
     const listed = await admin(['user', 'list', '--json']);
     expect(listed.code).toBe(0);
     const accounts = JSON.parse(listed.out.join('\n')) as Array<Record<string, unknown>>;
     expect(accounts).toEqual([
-      { username: 'nina', email: 'nina@example.org', registeredAt: expect.any(String), pending: false, blocked: false, groups: ['group:administrators'] },
+      {
+        username: 'nina',
+        email: 'nina@example.org',
+        registeredAt: expect.any(String),
+        pending: false,
+        blocked: false,
+        groups: ['group:administrators'],
+        machineLimit: 50,
+      },
     ]);
   });
 

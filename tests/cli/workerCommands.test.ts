@@ -9,7 +9,7 @@ import { storedWorkerInfo, wireWorkerInfo } from '../support/workers.js';
 const USERNAME = 'worker';
 const PASSWORD = 'secret-pass';
 
-describe('npm run admin -- worker (block, unblock, list), against a running server', () => {
+describe('npm run admin -- worker and user machine-limit, against a running server', () => {
   let w: WorkerApp;
   const name = shortWorkerName(storedWorkerInfo(1));
 
@@ -26,6 +26,14 @@ describe('npm run admin -- worker (block, unblock, list), against a running serv
   /** The CLI wrote from its own connection: wait until the server's scheduler has read it. */
   const serverCaughtUp = async (): Promise<void> => {
     expect(await w.runs.caughtUp(await w.eventStore.headPosition(), 5_000)).toBe(true);
+  };
+  /** The server follows the user streams through its own subscription. */
+  const directoryShows = async (machineLimit: number): Promise<void> => {
+    const directory = w.container.resolve(TOKENS.userDirectory);
+    for (let waited = 0; directory.get(USERNAME)?.machineLimit !== machineLimit && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(directory.get(USERNAME)?.machineLimit).toBe(machineLimit);
   };
   const requestTask = async () =>
     (await w.app.inject({ method: 'POST', url: '/api/request_task', payload: { password: PASSWORD, worker_info: wireWorkerInfo(1) } })).json();
@@ -83,6 +91,21 @@ describe('npm run admin -- worker (block, unblock, list), against a running serv
     expect(stream.map((event) => event.type)).toEqual(['WorkerBlocked', 'WorkerBlocked']);
     expect(stream[1]).toMatchObject({ data: { workerName: other, message: 'new text', by: 'system', at: '2026-11-27T02:00:00.000Z' } });
     expect((await admin(['worker', 'unblock', other])).code).toBe(0);
+  });
+
+  it("applies a user's machine limit set with user machine-limit to request_task", async () => {
+    // Every injected request comes from the same address: machines 11 and 12 count as one IP's.
+    const ask = async (n: number) =>
+      (await w.app.inject({ method: 'POST', url: '/api/request_task', payload: { password: PASSWORD, worker_info: wireWorkerInfo(n) } })).json();
+    expect((await admin(['user', 'machine-limit', USERNAME, '1'])).code).toBe(0);
+    await directoryShows(1);
+    // Machine 1 still holds its task from the first test.
+    expect((await ask(11)).error).toBe(`Request_task: Machine limit reached for user ${USERNAME}`);
+    expect((await admin(['user', 'machine-limit', USERNAME, '3'])).code).toBe(0);
+    await directoryShows(3);
+    expect((await ask(11)).error).toBeUndefined();
+    expect((await ask(12)).error).toBeUndefined();
+    expect((await ask(13)).error).toBe(`Request_task: Machine limit reached for user ${USERNAME}`);
   });
 
   it('rejects a name that is not a short worker name, with a usage message and no write', async () => {

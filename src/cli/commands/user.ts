@@ -173,6 +173,24 @@ const groupCommand = (
 const grant = groupCommand('grant', 'Add an account to a group', (account, group) => `Added ${account.username} to ${group}`);
 const revoke = groupCommand('revoke', 'Remove an account from a group', (account, group) => `Removed ${account.username} from ${group}`);
 
+const machineLimit: CliCommand = {
+  name: 'machine-limit',
+  usage: '<name> <N>',
+  summary: "Set how many tasks one IP address may hold at once for the account's workers (default 16)",
+  details: [
+    'Upstream keeps this per user as machine_limit; a worker past it is told',
+    '"Machine limit reached for user <name>". 0 keeps every machine of the user from getting tasks.',
+  ],
+  async run(argv, runtime) {
+    const { positionals } = parseOptions(argv, {}, { names: ['name', 'N'] });
+    const [username = '', raw = ''] = positionals;
+    if (!/^\d+$/.test(raw.trim())) throw new UsageError(`<N> must be a whole number (got ${JSON.stringify(raw)})`);
+    const { commands } = await openUsers(runtime);
+    const account = accepted(await commands.setMachineLimit(username, Number(raw.trim()), runtime.eventContext()));
+    runtime.io.out(`Set the machine limit of ${account.username} to ${account.machineLimit}`);
+  },
+};
+
 const list: CliCommand = {
   name: 'list',
   usage: '[--json]',
@@ -203,5 +221,5 @@ const list: CliCommand = {
 export const userGroup: CliCommandGroup = {
   name: 'user',
   summary: 'Accounts: create, accept, block, unblock, passwords, groups, list',
-  commands: [create, accept, block, unblock, password, grant, revoke, list],
+  commands: [create, accept, block, unblock, password, grant, revoke, machineLimit, list],
 };

@@ -35,6 +35,7 @@ export interface UserCommands {
   changePassword(username: string, password: string, context: EventContext): Promise<UserOutcome>;
   grantGroup(username: string, group: string, context: EventContext): Promise<UserOutcome>;
   revokeGroup(username: string, group: string, context: EventContext): Promise<UserOutcome>;
+  setMachineLimit(username: string, machineLimit: number, context: EventContext): Promise<UserOutcome>;
   /** Resolves when every submitted command has finished. */
   drain(): Promise<void>;
 }
@@ -121,6 +122,8 @@ export const createUserCommands = (options: UserCommandsOptions): UserCommands =
     },
     grantGroup: (username, group, context) => submit(username, [{ type: 'GrantGroup', username, group, by: context.actor }], context),
     revokeGroup: (username, group, context) => submit(username, [{ type: 'RevokeGroup', username, group, by: context.actor }], context),
+    setMachineLimit: (username, machineLimit, context) =>
+      submit(username, [{ type: 'SetMachineLimit', username, machineLimit, by: context.actor }], context),
     drain: () => queue.drain(),
   };
 };

@@ -12,7 +12,8 @@ export type UserCommand =
   | { type: 'UnblockUser'; username: string; by: string }
   | { type: 'ChangePassword'; username: string; password: string; passwordHash: string; by: string }
   | { type: 'GrantGroup'; username: string; group: string; by: string }
-  | { type: 'RevokeGroup'; username: string; group: string; by: string };
+  | { type: 'RevokeGroup'; username: string; group: string; by: string }
+  | { type: 'SetMachineLimit'; username: string; machineLimit: number; by: string };
 
 export interface UserContext {
   now: EpochMs;
@@ -32,4 +33,6 @@ export type UserRejectionCode =
   | 'not_blocked'
   | 'invalid_group'
   | 'group_already_granted'
-  | 'group_not_granted';
+  | 'group_not_granted'
+  | 'invalid_machine_limit'
+  | 'machine_limit_unchanged';

@@ -9,6 +9,9 @@ import { evolveUser, initialUserState } from './state.js';
 
 type UserDecision = Decision<UserEvent, UserRejectionCode>;
 
+/** Upstream's schema takes any uint; a cap keeps a typo from opening the door to a whole data centre. */
+export const MAX_MACHINE_LIMIT = 10_000;
+
 const unknownUser = (username: string) => reject<UserRejectionCode>('unknown_user', `Unknown user: ${username}`);
 
 const decideRegister = (command: Extract<UserCommand, { type: 'RegisterUser' }>, state: UserState, context: UserContext): UserDecision => {
@@ -53,6 +56,16 @@ const decideOnAccount = (command: Exclude<UserCommand, { type: 'RegisterUser' }>
     case 'RevokeGroup':
       if (!user.groups.includes(command.group)) return reject('group_not_granted', `User ${username} is not in ${command.group}`);
       return [{ type: 'GroupRevoked', data: { username, group: command.group, by: command.by, at } }];
+    case 'SetMachineLimit': {
+      const { machineLimit } = command;
+      if (!Number.isInteger(machineLimit) || machineLimit < 0 || machineLimit > MAX_MACHINE_LIMIT) {
+        return reject('invalid_machine_limit', `The machine limit must be a whole number from 0 to ${MAX_MACHINE_LIMIT}`);
+      }
+      if (machineLimit === user.machineLimit) {
+        return reject('machine_limit_unchanged', `User ${username} already has a machine limit of ${machineLimit}`);
+      }
+      return [{ type: 'MachineLimitSet', data: { username, machineLimit, by: command.by, at } }];
+    }
   }
 };
 

@@ -16,6 +16,8 @@ export type UserUnblocked = UserEventShape<'UserUnblocked', { by: string }>;
 export type PasswordChanged = UserEventShape<'PasswordChanged', { passwordHash: string; by: string }>;
 export type GroupGranted = UserEventShape<'GroupGranted', { group: string; by: string }>;
 export type GroupRevoked = UserEventShape<'GroupRevoked', { group: string; by: string }>;
+/** Upstream's user field `machine_limit`: tasks one IP address may hold at once for this user. */
+export type MachineLimitSet = UserEventShape<'MachineLimitSet', { machineLimit: number; by: string }>;
 
 export type UserEvent =
   | UserRegistered
@@ -24,7 +26,8 @@ export type UserEvent =
   | UserUnblocked
   | PasswordChanged
   | GroupGranted
-  | GroupRevoked;
+  | GroupRevoked
+  | MachineLimitSet;
 
 export type UserEventType = UserEvent['type'];
 
@@ -36,4 +39,5 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
   'PasswordChanged',
   'GroupGranted',
   'GroupRevoked',
+  'MachineLimitSet',
 ];

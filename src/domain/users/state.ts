@@ -1,3 +1,4 @@
+import { LIMITS } from '../shared/constants.js';
 import type { UserEvent } from './events.js';
 
 export interface UserAccount {
@@ -10,6 +11,8 @@ export interface UserAccount {
   readonly pending: boolean;
   readonly blocked: boolean;
   readonly groups: readonly string[];
+  /** Tasks one IP address may hold at once for this user (upstream `machine_limit`). */
+  readonly machineLimit: number;
 }
 
 /** null until the account is registered. */
@@ -27,6 +30,7 @@ export const evolveUser = (state: UserState, event: UserEvent): UserState => {
       pending: true,
       blocked: false,
       groups: [],
+      machineLimit: LIMITS.defaultMachineLimit,
     };
   }
   if (state === null) return state;
@@ -43,5 +47,7 @@ export const evolveUser = (state: UserState, event: UserEvent): UserState => {
       return state.groups.includes(event.data.group) ? state : { ...state, groups: [...state.groups, event.data.group] };
     case 'GroupRevoked':
       return { ...state, groups: state.groups.filter((group) => group !== event.data.group) };
+    case 'MachineLimitSet':
+      return { ...state, machineLimit: event.data.machineLimit };
   }
 };

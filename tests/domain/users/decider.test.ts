@@ -186,6 +186,29 @@ describe('groups', () => {
   });
 });
 
+describe('machine limit', () => {
+  it('starts at upstream\'s 16 and changes to any whole number up to the cap', () => {
+    spec(registered).when({ type: 'SetMachineLimit', username: 'vondele', machineLimit: 50, by: 'a' }, context).then((events, after) => {
+      expect(events).toEqual([{ type: 'MachineLimitSet', data: { username: 'vondele', machineLimit: 50, by: 'a', at } }]);
+      expect(after?.machineLimit).toBe(50);
+    });
+    spec(registered).when({ type: 'SetMachineLimit', username: 'vondele', machineLimit: 0, by: 'a' }, context).then((_, after) =>
+      expect(after?.machineLimit).toBe(0),
+    );
+  });
+
+  it('refuses the same limit again, and a limit that is not a whole number in range', () => {
+    spec(registered).when({ type: 'SetMachineLimit', username: 'vondele', machineLimit: 16, by: 'a' }, context).thenRejects(
+      'machine_limit_unchanged',
+      'User vondele already has a machine limit of 16',
+    );
+    for (const machineLimit of [-1, 1.5, 10_001, Number.NaN]) {
+      spec(registered).when({ type: 'SetMachineLimit', username: 'vondele', machineLimit, by: 'a' }, context).thenRejects('invalid_machine_limit');
+    }
+    spec().when({ type: 'SetMachineLimit', username: 'vondele', machineLimit: 5, by: 'a' }, context).thenRejects('unknown_user');
+  });
+});
+
 describe('evolve', () => {
   it('folds a whole history', () => {
     const state = fold(evolveUser, initialUserState(), [registered, accepted, approver, blocked]);
@@ -197,6 +220,7 @@ describe('evolve', () => {
       pending: false,
       blocked: true,
       groups: ['group:approvers'],
+      machineLimit: 16,
     });
   });
 
