@@ -4,6 +4,7 @@ import type { RunStatus } from '../../domain/runs/state.js';
 import { addResults, countGames, ZERO_RESULTS, type Results } from '../../domain/shared/results.js';
 import { estimateGameDuration } from '../../domain/shared/time-control.js';
 import type { Doc } from '../../stores/documents/port.js';
+import { taskDocId } from './runEventFacts.js';
 
 /**
  * Upstream's run document without its `tasks` and `bad_tasks` arrays (those live in the tasks
@@ -78,9 +79,6 @@ export interface RunReadState {
   counters: RunTaskCounters;
   tasks: TaskCountersById;
 }
-
-/** `<runId>-<taskId>`: the id of a task's counters document. */
-export const taskCountersId = (runId: string, taskId: number): string => `${runId}-${taskId}`;
 
 /** The task's counters while it is active; a document left from before a run-wide stop is not. */
 export const activeTask = (state: RunReadState, taskId: number): TaskCounters | undefined => {
@@ -257,7 +255,7 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
       const { taskId, numGames, workerInfo } = event.data;
       const { counters } = state;
       const task: TaskCounters = {
-        _id: taskCountersId(doc._id, taskId),
+        _id: taskDocId(doc._id, taskId),
         concurrency: workerInfo.concurrency,
         num_games: numGames,
         played: 0,

@@ -1,7 +1,7 @@
 import type { Projection } from '../projection.js';
 import type { RunEvent, RunEventType } from '../../domain/runs/events.js';
-import { evolveRunRead, taskCountersId, type RunDocument, type RunTaskCounters, type TaskCounters } from './runDocument.js';
-import { asRunEvent, purgedTaskIds } from './runEventFacts.js';
+import { evolveRunRead, type RunDocument, type RunTaskCounters, type TaskCounters } from './runDocument.js';
+import { asRunEvent, purgedTaskIds, taskDocId } from './runEventFacts.js';
 
 export const RUNS = 'runs';
 /** Internal: per run, the sums over its active tasks and its bad task ids (a fixed size). */
@@ -29,11 +29,6 @@ const RUN_DOCUMENT_EVENTS = [
   'RunDeleted',
 ] as const satisfies readonly RunEventType[];
 
-/**
- * One document per run: everything the run lists and `/api/get_run` show. Indexed for the
- * homepage (unfinished runs by status), the finished lists (green, yellow, LTC via `tc_base`, by
- * user, newest first) and a text search over the branch, the description and the submitter.
- */
 /** The tasks whose counters the event reads or changes (a run-wide stop changes none of them). */
 const countedTaskIds = (event: RunEvent): number[] => {
   if (event.type === 'RunPurged') return purgedTaskIds(event);
@@ -77,7 +72,7 @@ export const runsProjection: Projection = {
     return [
       { collection: RUNS, id: runId },
       { collection: RUN_TASK_COUNTERS, id: runId },
-      ...countedTaskIds(run).map((taskId) => ({ collection: TASK_COUNTERS, id: taskCountersId(runId, taskId) })),
+      ...countedTaskIds(run).map((taskId) => ({ collection: TASK_COUNTERS, id: taskDocId(runId, taskId) })),
     ];
   },
   project: (event, current) => {
@@ -88,7 +83,7 @@ export const runsProjection: Projection = {
     const counters = current(RUN_TASK_COUNTERS, runId) as RunTaskCounters | null;
     const taskIds = countedTaskIds(run);
     const tasks = Object.fromEntries(
-      taskIds.map((taskId) => [String(taskId), current(TASK_COUNTERS, taskCountersId(runId, taskId)) as TaskCounters | null]),
+      taskIds.map((taskId) => [String(taskId), current(TASK_COUNTERS, taskDocId(runId, taskId)) as TaskCounters | null]),
     );
     const before = doc === null || counters === null ? null : { doc, counters, tasks };
     const after = evolveRunRead(before, run);
@@ -98,7 +93,7 @@ export const runsProjection: Projection = {
       ...(after.counters === before?.counters ? [] : [{ collection: RUN_TASK_COUNTERS, id: runId, doc: after.counters }]),
       ...taskIds
         .filter((taskId) => after.tasks[String(taskId)] !== tasks[String(taskId)])
-        .map((taskId) => ({ collection: TASK_COUNTERS, id: taskCountersId(runId, taskId), doc: after.tasks[String(taskId)] ?? null })),
+        .map((taskId) => ({ collection: TASK_COUNTERS, id: taskDocId(runId, taskId), doc: after.tasks[String(taskId)] ?? null })),
     ];
   },
 };
