@@ -20,6 +20,7 @@ import {
 import { toIso } from '../../domain/shared/time.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { parseOptions } from '../parseOptions.js';
+import { scanStreams } from '../scanStreams.js';
 import type { CliCommand, CliCommandGroup, CliRuntime } from '../types.js';
 
 /** Upstream's upload limit ("Network must be < 200MB"). */
@@ -66,17 +67,11 @@ export const readNetwork = async (eventStore: EventStore, name: string): Promise
 /** Every network, from the `nn-` streams (two events or so per network). */
 export const readNetworks = async (eventStore: EventStore): Promise<NetworkRecord[]> => {
   const records = new Map<string, NetworkRecord>();
-  let position = 0n;
-  for (;;) {
-    const page = await eventStore.readAll({ fromPosition: position, maxCount: 1_000, filter: { streamPrefixes: [NETWORK_STREAM_PREFIX] } });
-    for (const event of page) {
-      position = event.position;
-      const name = event.streamId.slice(NETWORK_STREAM_PREFIX.length);
-      const record = foldNetwork(records.get(name), event);
-      if (record) records.set(name, record);
-    }
-    if (page.length < 1_000) break;
-  }
+  await scanStreams(eventStore, NETWORK_STREAM_PREFIX, (event) => {
+    const name = event.streamId.slice(NETWORK_STREAM_PREFIX.length);
+    const record = foldNetwork(records.get(name), event);
+    if (record) records.set(name, record);
+  });
   return [...records.values()];
 };
 

@@ -28,6 +28,7 @@ import { loadGitHubSettings } from '../../github/settings.js';
 import { gatherSubmissionFacts } from '../../github/submissionFacts.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { parseOptions } from '../parseOptions.js';
+import { scanStreams } from '../scanStreams.js';
 import type { CliCommand, CliCommandGroup, CliRuntime } from '../types.js';
 import { promoteNetwork, readNetwork } from './nn.js';
 
@@ -478,11 +479,10 @@ const RUN_PREFIX = runStreamName('');
 const scanRuns = async (runtime: CliRuntime): Promise<RunListing[]> => {
   const eventStore = await runtime.eventStore();
   const runs = new Map<string, RunListing>();
-  let position = 0n;
-  for (;;) {
-    const page = await eventStore.readAll({ fromPosition: position, maxCount: 2_000, filter: { streamPrefixes: [RUN_PREFIX] } });
-    for (const event of page) {
-      position = event.position;
+  await scanStreams(
+    eventStore,
+    RUN_PREFIX,
+    (event) => {
       const runId = event.streamId.slice(RUN_PREFIX.length);
       const listing = runs.get(runId);
       if (event.type === 'RunCreated') {
@@ -493,9 +493,9 @@ const scanRuns = async (runtime: CliRuntime): Promise<RunListing[]> => {
         else if (event.type === 'RunDeleted') Object.assign(listing, { finished: true, deleted: true });
         else if (event.type === 'RunRevived') Object.assign(listing, { finished: false, deleted: false });
       }
-    }
-    if (page.length < 2_000) break;
-  }
+    },
+    2_000,
+  );
   return [...runs.values()].sort((a, b) => (a.position > b.position ? -1 : 1));
 };
 

@@ -5,6 +5,7 @@ import { createBlockedWorkers, WORKER_STREAM_PREFIX, workerStreamName } from '..
 import { toIso } from '../../domain/shared/time.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { parseOptions } from '../parseOptions.js';
+import { scanStreams } from '../scanStreams.js';
 import type { CliCommand, CliCommandGroup, CliRuntime } from '../types.js';
 
 /** `user-Ncores-<uuid prefix>`, the short name request_task refuses blocked workers by. */
@@ -108,17 +109,8 @@ const list: CliCommand = {
   summary: 'List the blocked worker machines and their messages',
   async run(argv, runtime) {
     const { values } = parseOptions(argv, { json: { type: 'boolean' } }, { names: [] });
-    const eventStore = await runtime.eventStore();
     const blocked = createBlockedWorkers();
-    let position = 0n;
-    for (;;) {
-      const page = await eventStore.readAll({ fromPosition: position, maxCount: 1_000, filter: { streamPrefixes: [WORKER_STREAM_PREFIX] } });
-      for (const event of page) {
-        position = event.position;
-        blocked.apply(event);
-      }
-      if (page.length < 1_000) break;
-    }
+    await scanStreams(await runtime.eventStore(), WORKER_STREAM_PREFIX, (event) => blocked.apply(event));
     const entries = blocked.entries().sort(([a], [b]) => a.localeCompare(b));
     if (values.json === true) {
       runtime.io.out(JSON.stringify(entries.map(([name, record]) => ({ worker: name, message: record.message }))));
