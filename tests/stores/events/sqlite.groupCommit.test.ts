@@ -1,40 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NewEvent, RecordedEvent } from '../../../src/stores/events/port.js';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
   WrongExpectedVersionError,
 } from '../../../src/stores/events/errors.js';
-import type { SqliteEventStore, SqliteEventStoreOptions } from '../../../src/stores/events/sqlite/index.js';
-import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
-import { makeTempDir } from '../../support/tempDir.js';
-
-const event = (type: string, id?: string): NewEvent => ({
-  ...(id === undefined ? {} : { id }),
-  type,
-  data: { type },
-  metadata: { actor: 'tester', correlationId: 'corr' },
-});
+import { sqliteEventStoresPerTest, testEvent as event } from '../../support/sqliteEventStores.js';
 
 describe('sqlite event store: group commit and adapter specifics', () => {
-  const opened: SqliteEventStore[] = [];
-  let temp: ReturnType<typeof makeTempDir> | undefined;
-
-  const open = (options: Partial<SqliteEventStoreOptions> = {}): SqliteEventStore => {
-    temp ??= makeTempDir('fishtest-es-groupcommit-');
-    const store = createSqliteEventStore({ path: path.join(temp.dir, 'events.db'), ...options });
-    opened.push(store);
-    return store;
-  };
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    temp?.remove();
-    temp = undefined;
-  });
+  const open = sqliteEventStoresPerTest('fishtest-es-groupcommit-');
 
   it('commits many concurrent appends in far fewer transactions', async () => {
     const store = open();

@@ -2,21 +2,13 @@ import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, take } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { NewEvent } from '../../../src/stores/events/port.js';
+import { describe, expect, it } from 'vitest';
 import { EventStoreUnavailableError } from '../../../src/stores/events/errors.js';
 import type { SqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
-import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
 import type { WalSync } from '../../../src/stores/events/sqlite/walSync.js';
 import { createWalSync } from '../../../src/stores/events/sqlite/walSync.js';
+import { sqliteEventStoresPerTest, testEvent as event } from '../../support/sqliteEventStores.js';
 import { makeTempDir } from '../../support/tempDir.js';
-
-const event = (type: string, id?: string): NewEvent => ({
-  ...(id === undefined ? {} : { id }),
-  type,
-  data: { type },
-  metadata: { actor: 'tester', correlationId: 'corr' },
-});
 
 /** A WAL sync the test completes by hand: every call waits until `release` or `fail`. */
 const manualSync = () => {
@@ -40,21 +32,8 @@ const manualSync = () => {
 };
 
 describe('sqlite event store: FULL acknowledges after the WAL is synced off the event loop', () => {
-  const opened: SqliteEventStore[] = [];
-  let temp: ReturnType<typeof makeTempDir> | undefined;
-
-  const open = (sync: WalSync): SqliteEventStore => {
-    temp ??= makeTempDir('fishtest-es-walsync-');
-    const store = createSqliteEventStore({ path: path.join(temp.dir, 'events.db'), synchronous: 'FULL', openWalSync: () => sync });
-    opened.push(store);
-    return store;
-  };
-
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    temp?.remove();
-    temp = undefined;
-  });
+  const openStore = sqliteEventStoresPerTest('fishtest-es-walsync-');
+  const open = (sync: WalSync): SqliteEventStore => openStore({ synchronous: 'FULL', openWalSync: () => sync });
 
   it('settles an append only after its sync, and hides its rows from readers until then', async () => {
     const control = manualSync();
