@@ -11,6 +11,7 @@ import type { Projection } from './projections/projection.js';
 import { projections as catalog } from './projections/catalog.js';
 import type { ProjectionEngine } from './projections/engine.js';
 import { createProjectionEngine } from './projections/engine.js';
+import { createThreadedProjectionEngine } from './projections/thread/threadedEngine.js';
 import type { ReadModels } from './projections/readModels.js';
 import { createReadModels } from './projections/readModels.js';
 import type { BlobStore } from './stores/blobs/port.js';
@@ -124,15 +125,29 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
   container.register(TOKENS.eventStore, { useValue: eventStore });
   container.register(TOKENS.readStore, { useValue: readStore });
   container.register(TOKENS.projections, { useValue: projections });
+  // A thread imports the catalogue itself, so a replaced catalogue (tests) runs on the event loop.
+  const onThread = config.runProjections === 'thread' && options.projections === undefined;
   container.register(TOKENS.projectionEngine, {
-    useValue: createProjectionEngine({
-      eventStore,
-      readStore,
-      projections,
-      logger,
-      runProjections: config.runProjections,
-      batchDelayMs: config.projectionBatchDelayMs,
-    }),
+    useValue: onThread
+      ? createThreadedProjectionEngine({
+          eventStore,
+          readStore,
+          projections,
+          logger,
+          eventStoreUrl: config.eventStoreUrl,
+          readStoreUrl: config.readStoreUrl,
+          sqliteSynchronous: config.sqliteSynchronous,
+          batchDelayMs: config.projectionBatchDelayMs,
+          logLevel: config.logLevel,
+        })
+      : createProjectionEngine({
+          eventStore,
+          readStore,
+          projections,
+          logger,
+          runProjections: config.runProjections !== 'off',
+          batchDelayMs: config.projectionBatchDelayMs,
+        }),
   });
   const readModels = createReadModels(readStore, projections);
   container.register(TOKENS.readModels, { useValue: readModels });

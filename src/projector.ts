@@ -7,7 +7,7 @@ const LAG_REPORT_MS = 30_000;
 
 /** Runs only the projection runners, so query servers and projection workers scale apart. */
 const main = async (): Promise<void> => {
-  const config = { ...loadConfig(), runProjections: true };
+  const config = { ...loadConfig(), runProjections: 'inline' as const };
   const logger = createLogger(config.logLevel);
   const container = await composeContainer({ config, logger });
   const engine = container.resolve(TOKENS.projectionEngine);

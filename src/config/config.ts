@@ -24,9 +24,12 @@ const schema = z.object({
   BLOB_STORE_URL: storeUrl('BLOB_STORE_URL', ['file:', 'mongodb://', 'mongodb+srv://']),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   RUN_PROJECTIONS: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((value) => value === 'true' || value === '1'),
+    .enum(['thread', 'inline', 'off', 'true', 'false', '1', '0'])
+    .default('thread')
+    .transform((value): ProjectionPlacement => {
+      if (value === 'thread') return 'thread';
+      return value === 'inline' || value === 'true' || value === '1' ? 'inline' : 'off';
+    }),
   PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
@@ -52,6 +55,12 @@ const schema = z.object({
     .optional(),
 });
 
+/**
+ * `thread`: on a worker thread of this process, off the event loop that answers requests.
+ * `inline`: on the event loop itself. `off`: not here (a separate `npm run projector` runs them).
+ */
+export type ProjectionPlacement = 'thread' | 'inline' | 'off';
+
 export interface Config {
   /** GitHub port and book registry (GITHUB_MODE, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_RAW_URL, BOOKS_FILE, BOOKS_SYNC_INTERVAL_S). */
   github: GitHubSettings;
@@ -66,7 +75,8 @@ export interface Config {
   /** PGNs and network files: a directory (`file:`) or GridFS (`mongodb://`). */
   blobStoreUrl: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
-  runProjections: boolean;
+  /** Where this process runs the projections (see ProjectionPlacement). */
+  runProjections: ProjectionPlacement;
   /** How long a projection lets a small batch of events gather before applying it. */
   projectionBatchDelayMs: number;
   shutdownTimeoutMs: number;

@@ -9,7 +9,10 @@ describe('configuration', () => {
     expect(config.readStoreUrl).toMatch(/^sqlite:.*data[/\\]read\.sqlite$/);
     expect(config.blobStoreUrl).toMatch(/^file:.*data[/\\]blobs$/);
     expect(config.sqliteSynchronous).toBe('FULL');
-    expect(config.runProjections).toBe(true);
+    expect(config.runProjections).toBe('thread');
+    expect(loadConfig({ RUN_PROJECTIONS: 'inline' }).runProjections).toBe('inline');
+    expect(loadConfig({ RUN_PROJECTIONS: 'true' }).runProjections).toBe('inline');
+    expect(loadConfig({ RUN_PROJECTIONS: 'off' }).runProjections).toBe('off');
     expect(config.projectionBatchDelayMs).toBe(10);
     expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
     expect(config.listenBacklog).toBe(4096);
@@ -24,7 +27,7 @@ describe('configuration', () => {
     });
     expect(config.eventStoreUrl).toBe('kurrentdb://localhost:2113?tls=false');
     expect(config.readStoreUrl).toBe('mongodb://localhost:27017/fishtest');
-    expect(config.runProjections).toBe(false);
+    expect(config.runProjections).toBe('off');
   });
 
   it.each([
@@ -35,6 +38,7 @@ describe('configuration', () => {
     ['READ_STORE_URL', 'redis://x'],
     ['BLOB_STORE_URL', 's3://bucket'],
     ['SQLITE_SYNCHRONOUS', 'OFF'],
+    ['RUN_PROJECTIONS', 'sometimes'],
     ['PROJECTION_BATCH_DELAY_MS', '-5'],
     ['PROJECTION_BATCH_DELAY_MS', '5000'],
     ['LISTEN_BACKLOG', '0'],

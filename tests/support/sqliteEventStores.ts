@@ -3,6 +3,7 @@ import { afterEach } from 'vitest';
 import type { NewEvent } from '../../src/stores/events/port.js';
 import type { SqliteEventStore, SqliteEventStoreOptions } from '../../src/stores/events/sqlite/index.js';
 import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js';
+import type { WalSync } from '../../src/stores/events/sqlite/walSync.js';
 import { makeTempDir } from './tempDir.js';
 
 /** A small event whose data names its type; `id` only when a test needs a fixed one. */
@@ -32,5 +33,26 @@ export const sqliteEventStoresPerTest = (prefix: string) => {
     const store = createSqliteEventStore({ path: path.join(temp.dir, 'events.db'), ...options });
     opened.push(store);
     return store;
+  };
+};
+
+/** A WAL sync the test completes by hand: every call waits until `release` or `fail`. */
+export const manualSync = () => {
+  const pending: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  const sync: WalSync = {
+    sync: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+    close: async () => {
+      for (const waiter of pending.splice(0)) waiter.resolve();
+    },
+  };
+  return {
+    sync,
+    calls: () => pending.length,
+    release: () => {
+      for (const waiter of pending.splice(0)) waiter.resolve();
+    },
+    fail: (error: Error) => {
+      for (const waiter of pending.splice(0)) waiter.reject(error);
+    },
   };
 };

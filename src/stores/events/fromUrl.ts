@@ -5,6 +5,11 @@ import type { EventStore } from './port.js';
 export interface EventStoreSettings {
   url: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /**
+   * SQLite only: open a reader for another thread of the writer's process, which sees only what
+   * the writer has made durable (the bound it shares).
+   */
+  visibleBound?: SharedArrayBuffer;
 }
 
 /** Chooses the adapter from the URL scheme; production clients load only when used. */
@@ -14,7 +19,9 @@ export const openEventStore = async (settings: EventStoreSettings): Promise<Even
     const file = path.resolve(url.slice('sqlite:'.length));
     mkdirSync(path.dirname(file), { recursive: true });
     const { createSqliteEventStore } = await import('./sqlite/index.js');
-    return createSqliteEventStore({ path: file, synchronous: settings.sqliteSynchronous });
+    return settings.visibleBound === undefined
+      ? createSqliteEventStore({ path: file, synchronous: settings.sqliteSynchronous })
+      : createSqliteEventStore({ path: file, readonly: true, visibleBound: settings.visibleBound });
   }
   if (/^(kurrentdb|kurrentdb\+discover|esdb|esdb\+discover):\/\//.test(url)) {
     const { createKurrentEventStore } = await import('./kurrent/index.js');

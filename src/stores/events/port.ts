@@ -93,5 +93,10 @@ export interface EventStore {
   headPosition(): Promise<bigint>;
   /** Throws when the store cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Tells caught-up subscriptions that another writer has just added events, so they look now
+   * instead of at their next poll. Stores whose subscriptions are pushed by a server omit it.
+   */
+  nudge?(): void;
   close(): Promise<void>;
 }

@@ -7,29 +7,8 @@ import { EventStoreUnavailableError } from '../../../src/stores/events/errors.js
 import type { SqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
 import type { WalSync } from '../../../src/stores/events/sqlite/walSync.js';
 import { createWalSync } from '../../../src/stores/events/sqlite/walSync.js';
-import { sqliteEventStoresPerTest, testEvent as event } from '../../support/sqliteEventStores.js';
+import { manualSync, sqliteEventStoresPerTest, testEvent as event } from '../../support/sqliteEventStores.js';
 import { makeTempDir } from '../../support/tempDir.js';
-
-/** A WAL sync the test completes by hand: every call waits until `release` or `fail`. */
-const manualSync = () => {
-  const pending: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
-  const sync: WalSync = {
-    sync: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
-    close: async () => {
-      for (const waiter of pending.splice(0)) waiter.resolve();
-    },
-  };
-  return {
-    sync,
-    calls: () => pending.length,
-    release: () => {
-      for (const waiter of pending.splice(0)) waiter.resolve();
-    },
-    fail: (error: Error) => {
-      for (const waiter of pending.splice(0)) waiter.reject(error);
-    },
-  };
-};
 
 describe('sqlite event store: FULL acknowledges after the WAL is synced off the event loop', () => {
   const openStore = sqliteEventStoresPerTest('fishtest-es-walsync-');

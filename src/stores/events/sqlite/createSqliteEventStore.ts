@@ -15,6 +15,8 @@ import type { WalSync } from './walSync.js';
 import { createWalSync } from './walSync.js';
 import type { CommitFeed } from './subscribeAll.js';
 import { subscribeAll } from './subscribeAll.js';
+import type { VisibleBound } from './visibleBound.js';
+import { UNBOUNDED, visibleBoundOver } from './visibleBound.js';
 
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for a private in-memory log. */
@@ -39,12 +41,22 @@ export interface SqliteEventStoreOptions {
   readonly?: boolean;
   /** How FULL makes commits durable off the event loop (tests replace it to control timing). */
   openWalSync?: (walPath: string) => WalSync;
+  /**
+   * Reading in another thread of the writer's process: the bound the writer shares (see
+   * `shareVisibleBound`), so this store shows only what the writer has made durable.
+   */
+  visibleBound?: SharedArrayBuffer;
 }
 
 export interface SqliteEventStore extends EventStore {
   readonly kind: 'sqlite';
   /** Counters of the group commit, for tests and metrics. */
   stats(): GroupCommitStats;
+  /** The writer's side of `visibleBound`: shared memory it keeps up to date from now on. */
+  shareVisibleBound(): SharedArrayBuffer;
+  /** Called after each transaction this store commits has become durable. */
+  onCommitted(listener: () => void): () => void;
+  nudge(): void;
 }
 
 export const SQLITE_EVENT_STORE_DEFAULTS = {
@@ -74,6 +86,9 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   });
   const read = prepareReadStatements(db);
   const commitListeners = new Set<(rows: EventRow[]) => void>();
+  const committedListeners = new Set<() => void>();
+  const readerBound = options.visibleBound === undefined ? undefined : visibleBoundOver(options.visibleBound);
+  let sharedBound: VisibleBound | undefined;
   const closeListeners = new Set<() => void>();
   const feed: CommitFeed = {
     listen(listener) {
@@ -93,14 +108,17 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         read,
         heads: createStreamHeads(read, options.maxCachedStreams ?? 100_000),
         maxBatchEvents: options.maxBatchEvents ?? 2_000,
-        wantsCommittedRows: () => commitListeners.size > 0,
+        wantsCommittedRows: () => commitListeners.size > 0 || committedListeners.size > 0,
         publishCommitted: (rows) => {
           for (const listener of commitListeners) listener(rows);
+          for (const listener of committedListeners) listener();
         },
         ...(walSync ? { syncCommitted: () => walSync.sync() } : {}),
+        publishVisibleBound: (bound) => sharedBound?.set(bound),
       });
   const visibleHead = (): number => {
     const head = read.headPosition.get() ?? 0;
+    if (readerBound) return Math.min(head, readerBound.get());
     return committer ? committer.visibleHead(head) : head;
   };
   let closed = false;
@@ -174,5 +192,22 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     stats: () =>
       committer?.stats() ?? { transactions: 0, appends: 0, events: 0, batchesReplayedOneByOne: 0, largestBatch: 0 },
+
+    shareVisibleBound() {
+      if (!sharedBound) {
+        sharedBound = visibleBoundOver();
+        sharedBound.set(committer ? committer.visibleBound() : UNBOUNDED);
+      }
+      return sharedBound.buffer;
+    },
+
+    onCommitted(listener) {
+      committedListeners.add(listener);
+      return () => committedListeners.delete(listener);
+    },
+
+    nudge() {
+      for (const listener of commitListeners) listener([]);
+    },
   };
 }

@@ -6,6 +6,7 @@ import { appendInTransaction } from './appendInTransaction.js';
 import type { EventRow } from './rows.js';
 import type { ReadStatements, WriteStatements } from './statements.js';
 import type { StreamHeads } from './streamHeads.js';
+import { UNBOUNDED } from './visibleBound.js';
 
 export interface GroupCommitStats {
   /** Transactions committed, batches and one-by-one retries alike. */
@@ -26,6 +27,8 @@ export interface GroupCommitter {
    * fsync, its rows stay hidden, so no projection stores an event a power loss could take back.
    */
   visibleHead(databaseHead: number): number;
+  /** The bound `publishVisibleBound` last reported (or would have). */
+  visibleBound(): number;
   stats(): GroupCommitStats;
 }
 
@@ -44,6 +47,11 @@ export interface GroupCommitDependencies {
    * syncs, or durability was traded away). Appends settle only after it resolves.
    */
   syncCommitted?: () => Promise<void>;
+  /**
+   * Told the highest position readers elsewhere may see whenever it changes: lowered to the durable
+   * head before a transaction starts, lifted to UNBOUNDED once no commit awaits its sync.
+   */
+  publishVisibleBound?: (bound: number) => void;
 }
 
 interface QueuedAppend extends AppendRequest {
@@ -97,11 +105,13 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     }
     // With no sync pending, everything already in the log is durable: readers may see up to here.
     if (deps.syncCommitted && unsynced === 0) durableHead = Math.max(durableHead, deps.read.headPosition.get() ?? 0);
+    if (deps.syncCommitted) deps.publishVisibleBound?.(durableHead);
   };
 
   const abandon = (): void => {
     if (deps.db.inTransaction) write.rollback.run();
     heads.clear();
+    if (unsynced === 0) deps.publishVisibleBound?.(UNBOUNDED);
   };
 
   /**
@@ -128,6 +138,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     const synced = (syncError?: { cause: unknown }): void => {
       unsynced--;
       durableHead = Math.max(durableHead, lastPosition);
+      deps.publishVisibleBound?.(unsynced === 0 ? UNBOUNDED : durableHead);
       finish(syncError);
     };
     sync().then(
@@ -215,6 +226,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     },
     flush,
     visibleHead: (databaseHead) => (unsynced === 0 ? databaseHead : Math.min(databaseHead, durableHead)),
+    visibleBound: () => (unsynced === 0 ? UNBOUNDED : durableHead),
     stats: () => ({ ...stats }),
   };
 }

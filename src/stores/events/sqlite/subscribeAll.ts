@@ -7,7 +7,10 @@ import { matchesFilter, readPage } from './reads.js';
 import type { ReadStatements } from './statements.js';
 
 export interface CommitFeed {
-  /** Called with the rows of every transaction this process commits, in position order. */
+  /**
+   * Called with the rows of every transaction this process commits, in position order, or with no
+   * rows when events may have arrived some other way (the log is then read to find them).
+   */
   listen(listener: (rows: EventRow[]) => void): () => void;
   /** Called when the store closes. */
   onClose(listener: () => void): () => void;
@@ -52,7 +55,7 @@ export function subscribeAll(settings: SubscriptionSettings, options: SubscribeA
     let timer: ReturnType<typeof setTimeout> | undefined;
 
     const stopListening = settings.feed.listen((rows) => {
-      if (handedRows + rows.length <= settings.maxHandedRows) {
+      if (rows.length > 0 && handedRows + rows.length <= settings.maxHandedRows) {
         handed.push(rows);
         handedRows += rows.length;
       }

@@ -1,0 +1,26 @@
+import type { ProjectionStatus } from '../engine.js';
+
+/** What the projection thread needs to open the stores and run the catalogue. */
+export interface ProjectionThreadData {
+  /** The module that runs in the thread (TypeScript under the tsx loader, or compiled JavaScript). */
+  entry: string;
+  eventStoreUrl: string;
+  readStoreUrl: string;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** SQLite event store only: the writer's durable bound (see visibleBound.ts). */
+  visibleBound?: SharedArrayBuffer;
+  batchDelayMs: number;
+  logLevel: string;
+}
+
+export type ToProjectionThread =
+  /** New durable events are in the log. */
+  | { type: 'news' }
+  | { type: 'statuses'; id: number }
+  | { type: 'stop' };
+
+export type FromProjectionThread =
+  | { type: 'ready' }
+  | { type: 'statuses'; id: number; statuses: ProjectionStatus[] }
+  | { type: 'statusesFailed'; id: number; message: string }
+  | { type: 'stopped' };
