@@ -77,8 +77,14 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
   return harness;
 };
 
+const PLACEMENTS: Record<FleetOptions['projections'], string> = {
+  thread: 'on a worker thread of the server',
+  inline: "on the server's event loop",
+  process: 'in a separate projector process',
+};
+
 export const serverDescription = (options: FleetOptions): string =>
-  `SQLite, synchronous=${options.synchronous}, projections ${options.separateProjector ? 'in a separate projector process' : 'in the server process'}, ` +
+  `SQLite, synchronous=${options.synchronous}, projections ${PLACEMENTS[options.projections]}, ` +
   `TRUST_PROXY=true, LOG_LEVEL=${options.logLevel}` +
   (options.requestTaskConcurrency === undefined ? '' : `, REQUEST_TASK_CONCURRENCY=${options.requestTaskConcurrency}`);
 
@@ -124,7 +130,7 @@ export const startFleetServer = async (harness: Harness, options: FleetOptions):
   const port = await freePort();
   const probeFile = path.join(harness.dir, 'event-loop.jsonl');
   const stores = { SQLITE_SYNCHRONOUS: options.synchronous, LOG_LEVEL: options.logLevel };
-  const projector = options.separateProjector
+  const projector = options.projections === 'process'
     ? spawnBackground({ script: 'src/projector.ts', env: benchEnvironment(harness.dataDir, stores), logFile: path.join(harness.dir, 'projector.log') })
     : undefined;
   if (projector) harness.monitor.watch('projector', projector.pid);
@@ -136,7 +142,7 @@ export const startFleetServer = async (harness: Harness, options: FleetOptions):
       HOST: '127.0.0.1',
       TRUST_PROXY: 'true',
       FLEET_PROBE_FILE: probeFile,
-      ...(options.separateProjector ? { RUN_PROJECTIONS: 'false' } : {}),
+      RUN_PROJECTIONS: { thread: 'thread', inline: 'inline', process: 'off' }[options.projections],
       ...(options.requestTaskConcurrency === undefined ? {} : { REQUEST_TASK_CONCURRENCY: String(options.requestTaskConcurrency) }),
     }),
     logFile: path.join(harness.dir, 'server.log'),

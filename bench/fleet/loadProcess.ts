@@ -7,8 +7,11 @@ import type { LoadCommand, LoadMessage } from './loadProtocol.js';
 import { runSaturation } from './saturationLoad.js';
 
 const send = (message: LoadMessage): void => {
-  process.send?.(message);
+  // The orchestrator is gone (interrupted): nobody is left to report to.
+  if (process.connected) process.send?.(message);
 };
+
+process.on('disconnect', () => process.exit(0));
 
 let fleet: CadenceFleet | undefined;
 let go: (() => void) | undefined;

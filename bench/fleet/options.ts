@@ -19,7 +19,8 @@ export interface FleetOptions {
   saturationWorkers: number;
   logLevel: string;
   synchronous: 'FULL' | 'NORMAL';
-  separateProjector: boolean;
+  /** thread (the server's default), inline (on the server's event loop), process (npm run projector). */
+  projections: 'thread' | 'inline' | 'process';
   requestTaskConcurrency?: number;
   /** Seconds to wait, before each measurement, for other work on the machine to drop under 0.3 cores. */
   quietWaitSeconds: number;
@@ -52,7 +53,9 @@ export const USAGE = `npm run bench:fleet -- [options]
   --loaders L                 load-generator processes (1)
   --log-level L               server LOG_LEVEL (warn)
   --synchronous FULL|NORMAL   SQLITE_SYNCHRONOUS of the server's stores (FULL)
-  --separate-projector        projections in their own process (npm run projector), not in the server
+  --projections P             where projections run: thread (default: a worker thread of the
+                              server), inline (the server's event loop), process (npm run projector)
+  --separate-projector        the same as --projections process
   --request-task-concurrency  server REQUEST_TASK_CONCURRENCY (server default)
   --quiet-wait S              wait up to S s before each measurement for other work on this
                               machine to drop under 0.3 cores (30; 0: do not wait)
@@ -90,6 +93,7 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
       'saturation-workers': { type: 'string' },
       'log-level': { type: 'string' },
       synchronous: { type: 'string' },
+      projections: { type: 'string' },
       'separate-projector': { type: 'boolean' },
       'request-task-concurrency': { type: 'string' },
       'quiet-wait': { type: 'string' },
@@ -103,6 +107,10 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
   if (mode !== 'cadence' && mode !== 'saturation') throw new Error('--mode must be cadence or saturation');
   const synchronous = values.synchronous ?? 'FULL';
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new Error('--synchronous must be FULL or NORMAL');
+  const projections = values['separate-projector'] ? 'process' : (values.projections ?? 'thread');
+  if (projections !== 'thread' && projections !== 'inline' && projections !== 'process') {
+    throw new Error('--projections must be thread, inline or process');
+  }
   return {
     mode,
     workers: Math.round(positive('workers', values.workers, 20_000)),
@@ -122,7 +130,7 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
     saturationWorkers: Math.round(positive('saturation-workers', values['saturation-workers'], 2000)),
     logLevel: values['log-level'] ?? 'warn',
     synchronous,
-    separateProjector: values['separate-projector'] ?? false,
+    projections,
     ...(values['request-task-concurrency'] === undefined
       ? {}
       : { requestTaskConcurrency: Math.round(positive('request-task-concurrency', values['request-task-concurrency'], 16)) }),

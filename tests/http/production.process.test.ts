@@ -32,32 +32,55 @@ describeWithMongo('production topology: query server and separate projector on K
     await fake?.stop();
   });
 
-  it('the projector writes the read models the query server reports on, and both stop on SIGTERM', async () => {
-    const port = await freePort();
-    const env = {
-      EVENT_STORE_URL: fake.url,
-      READ_STORE_URL: `${mongo.url().replace(/\/$/, '')}/topology_${randomBytes(5).toString('hex')}`,
-      LOG_LEVEL: 'info',
-    };
-    const server = spawnTs('src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1', RUN_PROJECTIONS: 'false' });
-    const projector = spawnTs('src/projector.ts', env);
-    processes.push(server, projector);
-
-    const append = (stream: string) =>
-      events.append(stream, [{ type: 'Noted', data: {}, metadata: { actor: 'test', correlationId: randomUUID() } }], 'any');
-    await append('run-1');
-    await append('run-2');
-    const { position } = await append('run-1');
-
+  const waitUntilCaughtUp = async (port: number, position: bigint, output: () => string): Promise<Health> => {
     const health = async (): Promise<Health> => (await waitForHttp(`http://127.0.0.1:${port}/health`)).json() as Promise<Health>;
     const deadline = Date.now() + 30_000;
     let body = await health();
     const behind = (h: Health): boolean => h.projections.some((p) => BigInt(p.checkpoint ?? '0') < position);
     while (behind(body)) {
-      if (Date.now() > deadline) throw new Error(`projector did not catch up: ${JSON.stringify(body)}\n${projector.output()}`);
+      if (Date.now() > deadline) throw new Error(`projections did not catch up: ${JSON.stringify(body)}\n${output()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
       body = await health();
     }
+    return body;
+  };
+
+  const append = (stream: string) =>
+    events.append(stream, [{ type: 'Noted', data: {}, metadata: { actor: 'test', correlationId: randomUUID() } }], 'any');
+
+  const readStoreUrl = (): string => `${mongo.url().replace(/\/$/, '')}/topology_${randomBytes(5).toString('hex')}`;
+
+  it('by default the server runs the projections on a thread of its own, on the production stores too', async () => {
+    const port = await freePort();
+    const server = spawnTs('src/main.ts', {
+      EVENT_STORE_URL: fake.url,
+      READ_STORE_URL: readStoreUrl(),
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    processes.push(server);
+    await append('run-1');
+    const { position } = await append('run-2');
+    const body = await waitUntilCaughtUp(port, position, server.output);
+    expect(body).toMatchObject({ status: 'ok', eventStore: { kind: 'kurrentdb' }, readStore: { kind: 'mongodb' } });
+    // `running` comes from the thread's own runners; a process without them reports `remote`.
+    for (const projection of body.projections) expect(projection).toMatchObject({ state: 'running', lag: '0' });
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  }, 60_000);
+
+  it('the projector writes the read models the query server reports on, and both stop on SIGTERM', async () => {
+    const port = await freePort();
+    const env = { EVENT_STORE_URL: fake.url, READ_STORE_URL: readStoreUrl(), LOG_LEVEL: 'info' };
+    const server = spawnTs('src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1', RUN_PROJECTIONS: 'off' });
+    const projector = spawnTs('src/projector.ts', env);
+    processes.push(server, projector);
+
+    await append('run-1');
+    await append('run-2');
+    const { position } = await append('run-1');
+    const body = await waitUntilCaughtUp(port, position, projector.output);
     expect(body).toMatchObject({
       status: 'ok',
       eventStore: { kind: 'kurrentdb', ok: true },
