@@ -1,0 +1,41 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeBase64, isGzip } from '../../../src/http/worker/pgnPayload.js';
+
+const games = (count: number): Buffer => {
+  let text = '';
+  for (let game = 1; game <= count; game += 1) text += `[Event "check"]\n[Round "${game}"]\n\n1. e4 e5 2. Nf3 Nc6 3. Bb5 a6 ${game % 3 === 0 ? '1-0' : '1/2-1/2'}\n\n`;
+  return Buffer.from(text);
+};
+
+describe('PGN upload payload', () => {
+  it('accepts a whole gzip file, one member or several, larger than one output chunk', async () => {
+    const big = gzipSync(games(40_000));
+    expect(big.length).toBeGreaterThan(18);
+    expect(await isGzip(big)).toBe(true);
+    expect(await isGzip(Buffer.concat([gzipSync(games(10)), gzipSync(games(20))]))).toBe(true);
+  });
+
+  it('refuses a truncated, corrupt or non-gzip payload', async () => {
+    const whole = gzipSync(games(200));
+    expect(await isGzip(whole.subarray(0, whole.length - 9))).toBe(false);
+    const corrupt = Buffer.from(whole);
+    corrupt[Math.floor(corrupt.length / 2)]! ^= 0xff;
+    expect(await isGzip(corrupt)).toBe(false);
+    const crcBroken = Buffer.from(whole);
+    crcBroken[crcBroken.length - 6]! ^= 0x01;
+    expect(await isGzip(crcBroken)).toBe(false);
+    expect(await isGzip(Buffer.from('not gzip at all, but long enough'))).toBe(false);
+  });
+
+  it('decodes strict base64, with line breaks allowed', () => {
+    expect(decodeBase64('aGVs\nbG8=')?.toString()).toBe('hello');
+    expect(decodeBase64('aGVsbG8')).toBeUndefined();
+    expect(decodeBase64('aGV*bG8=')).toBeUndefined();
+    // The URL alphabet, and bits after the last byte that a canonical encoder leaves at zero.
+    expect(decodeBase64('-_8=')).toBeUndefined();
+    expect(decodeBase64('+/8=')).toEqual(Buffer.from([0xfb, 0xff]));
+    expect(decodeBase64('QR==')).toBeUndefined();
+    expect(decodeBase64('')).toEqual(Buffer.alloc(0));
+  });
+});
