@@ -177,12 +177,12 @@ export interface SaturationOutcome {
 export const saturate = async (
   harness: Harness,
   target: SaturationTarget,
-  settings: { port: number; connections: number; seconds: number; workers: number; users: number },
+  settings: { port: number; connections: number; seconds: number; workers: number; users: number; firstWorker?: number },
   label: string,
 ): Promise<SaturationOutcome> => {
   const { loaders } = harness;
   const share = (total: number, n: number) => Math.floor(total / loaders.length) + (n < total % loaders.length ? 1 : 0);
-  let firstWorker = 0;
+  let firstWorker = settings.firstWorker ?? 0;
   const warmed = loaders.map((loader) => loader.next('saturation-warmed'));
   const pending = loaders.map((loader, n) => {
     const workers = share(settings.workers, n);

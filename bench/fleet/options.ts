@@ -17,6 +17,7 @@ export interface FleetOptions {
   connections: number;
   durationSeconds: number;
   saturationWorkers: number;
+  rounds: number;
   logLevel: string;
   synchronous: 'FULL' | 'NORMAL';
   /** thread (the server's default), inline (on the server's event loop), process (npm run projector). */
@@ -47,6 +48,8 @@ export const USAGE = `npm run bench:fleet -- [options]
   --connections C             keep-alive connections (100)
   --duration S                seconds per measurement (15)
   --saturation-workers W      virtual workers holding tasks in the mix (2000)
+  --rounds R                  append-only and mix measured R times, alternately (3); the ratio
+                              is the median of the rounds' ratios, as this machine's speed drifts
  both
   --runs R                    approved runs created before the server starts (200)
   --users U                   accounts the workers belong to (4)
@@ -91,6 +94,7 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
       connections: { type: 'string' },
       duration: { type: 'string' },
       'saturation-workers': { type: 'string' },
+      rounds: { type: 'string' },
       'log-level': { type: 'string' },
       synchronous: { type: 'string' },
       projections: { type: 'string' },
@@ -128,6 +132,7 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
     connections: Math.round(positive('connections', values.connections, 100)),
     durationSeconds: positive('duration', values.duration, 15),
     saturationWorkers: Math.round(positive('saturation-workers', values['saturation-workers'], 2000)),
+    rounds: Math.round(positive('rounds', values.rounds, 3)),
     logLevel: values['log-level'] ?? 'warn',
     synchronous,
     projections,
