@@ -83,25 +83,31 @@ export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns =>
     histories.set(shortName, history);
   };
 
+  const diffActiveTasks = (runId: string, previous: Run | undefined, state: Run): void => {
+    const before = new Set(previous?.activeTaskIds ?? []);
+    const after = new Set(state.activeTaskIds);
+    if (previous !== undefined) {
+      for (const taskId of before) {
+        const task = previous.tasks.get(taskId);
+        if (after.has(taskId) || task === undefined) continue;
+        removeHolder(previous, task);
+        options.onTaskStopped?.(runId, taskId);
+      }
+    }
+    for (const taskId of after) {
+      const task = state.tasks.get(taskId);
+      if (!before.has(taskId) && task !== undefined) addHolder(state, task);
+    }
+  };
+
   return {
     apply(runId, state) {
       if (state.kind !== 'run') return;
       const previous = runs.get(runId);
       if (previous === undefined && state.finished) return;
-      const before = new Set(previous?.activeTaskIds ?? []);
-      const after = new Set(state.activeTaskIds);
-      if (previous !== undefined) {
-        for (const taskId of before) {
-          const task = previous.tasks.get(taskId);
-          if (after.has(taskId) || task === undefined) continue;
-          removeHolder(previous, task);
-          options.onTaskStopped?.(runId, taskId);
-        }
-      }
-      for (const taskId of after) {
-        const task = state.tasks.get(taskId);
-        if (!before.has(taskId) && task !== undefined) addHolder(state, task);
-      }
+      // Evolve keeps the same array while the active set stays the same (every update_task and
+      // beat): only then is the diff, linear in the run's active tasks, skipped.
+      if (previous?.activeTaskIds !== state.activeTaskIds) diffActiveTasks(runId, previous, state);
       for (let taskId = previous?.tasks.length ?? 0; taskId < state.tasks.length; taskId += 1) {
         const task = state.tasks.get(taskId);
         if (task !== undefined) recordHistory(state, task);

@@ -109,14 +109,23 @@ describe('scheduler pieces', () => {
     expect(fleet().activeTaskOf('worker-4cores-m0000001')).toMatchObject({ runId, taskId: 0, uniqueKey: worker.unique_key });
     expect(fleet().historyOf('worker-4cores-m0000001')?.lastRun).toBe(runId);
 
-    await append(runId, [runEvent('TaskFailed', { runId, at, taskId: 0, message: 'gone' })]);
+    // An update leaves the active set as it was: the maps stay, the run's state is the new one.
+    const stats = { wins: 1, losses: 1, draws: 0, crashes: 0, time_losses: 0, pentanomial: [0, 0, 1, 0, 0] as [number, number, number, number, number] };
+    await append(runId, [runEvent('TaskResultsReported', { runId, at: toIso(T0 + 60_000), taskId: 1, stats, delta: stats })]);
     await cache.catchUp(runId, 4n);
+    expect(activeRuns.get(runId)?.tasks.get(1)?.lastUpdated).toBe(T0 + 60_000);
+    expect(fleet().connectionsFrom('203.0.113.5')).toBe(2);
+    expect(fleet().activeTaskOf('worker-4cores-m0000002')).toMatchObject({ runId, taskId: 1, lastSeen: T0 + 60_000 });
+    expect(stopped).toEqual([]);
+
+    await append(runId, [runEvent('TaskFailed', { runId, at, taskId: 0, message: 'gone' })]);
+    await cache.catchUp(runId, 5n);
     expect(fleet().connectionsFrom('203.0.113.5')).toBe(1);
     expect(fleet().activeTaskOf('worker-4cores-m0000001')).toBeUndefined();
     expect(stopped).toEqual([`${runId}/0`]);
 
     await append(runId, [runEvent('RunFinished', { runId, at, reason: 'games-reached', flags: { isGreen: false, isYellow: false } })]);
-    await cache.catchUp(runId, 5n);
+    await cache.catchUp(runId, 6n);
     expect(activeRuns.size()).toBe(0);
     expect(fleet().connectionsFrom('203.0.113.5')).toBe(0);
     activeRuns.pruneHistories();
