@@ -139,20 +139,28 @@ const createdRun = (runId: string, data: { args: RunArgs; tcBase: number; resche
   };
 };
 
-/** Upstream `set_inactive_task`: frees the task's unplayed games, its cores and its SPSA step. */
-const deactivateTask = (run: Run, taskId: number, at: EpochMs): Run => {
-  const task = run.tasks.get(taskId);
-  if (task === undefined || !task.active) return run;
-  const { spsaStep: _dropped, ...rest } = task;
-  return {
-    ...run,
-    tasks: run.tasks.set(taskId, { ...rest, active: false, lastUpdated: at }),
-    activeTaskIds: run.activeTaskIds.filter((id) => id !== taskId),
-    workers: run.workers - 1,
-    cores: run.cores - task.workerInfo.concurrency,
-    committedGames: run.committedGames + countGames(task.stats) - task.numGames,
-  };
+/**
+ * Upstream `set_inactive_task` for each of `taskIds`: frees the tasks' unplayed games, their cores
+ * and their SPSA steps. One pass whatever the count, since a finishing run stops all of its tasks.
+ */
+const deactivateTasks = (run: Run, taskIds: readonly number[], at: EpochMs): Run => {
+  let { tasks, workers, cores, committedGames } = run;
+  const stopped = new Set<number>();
+  for (const taskId of taskIds) {
+    const task = tasks.get(taskId);
+    if (task === undefined || !task.active || stopped.has(taskId)) continue;
+    const { spsaStep: _dropped, ...rest } = task;
+    tasks = tasks.set(taskId, { ...rest, active: false, lastUpdated: at });
+    stopped.add(taskId);
+    workers -= 1;
+    cores -= task.workerInfo.concurrency;
+    committedGames += countGames(task.stats) - task.numGames;
+  }
+  if (stopped.size === 0) return run;
+  return { ...run, tasks, activeTaskIds: run.activeTaskIds.filter((id) => !stopped.has(id)), workers, cores, committedGames };
 };
+
+const deactivateTask = (run: Run, taskId: number, at: EpochMs): Run => deactivateTasks(run, [taskId], at);
 
 const dropSpsaStep = (run: Run, taskId: number): Run => {
   const task = run.tasks.get(taskId);
@@ -163,8 +171,7 @@ const dropSpsaStep = (run: Run, taskId: number): Run => {
 
 /** Upstream `set_inactive_run`: every task stops, the run is finished and flagged. */
 const finishRun = (run: Run, at: EpochMs, flags: ResultFlags): Run => {
-  let next = run;
-  for (const taskId of run.activeTaskIds) next = deactivateTask(next, taskId, at);
+  const next = deactivateTasks(run, run.activeTaskIds, at);
   return { ...next, finished: true, isGreen: flags.isGreen, isYellow: flags.isYellow };
 };
 
