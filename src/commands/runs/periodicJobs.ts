@@ -60,7 +60,8 @@ export const createPeriodicJobs = (options: PeriodicJobsOptions): PeriodicJobs =
   const hasSilentTask = (run: Run, deadline: EpochMs): boolean =>
     run.activeTaskIds.some((taskId) => {
       const task = run.tasks.get(taskId);
-      return task !== undefined && Math.max(task.lastUpdated, liveness.lastSeen(run.runId, taskId)) < deadline;
+      // The heartbeat is looked up only for a task whose own last update is old (the rare case).
+      return task !== undefined && task.lastUpdated < deadline && liveness.lastSeen(run.runId, taskId) < deadline;
     });
 
   const scavengeRun = async (run: Run, deadline: EpochMs): Promise<number> => {

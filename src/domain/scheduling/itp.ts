@@ -41,13 +41,14 @@ const REFERENCE_NPS = 628_000;
 export const runSpeed = (run: Run): { nps: number; gamesPerMinute: number } => {
   let nps = 0;
   let gamesPerMinute = 0;
+  // Once per run, not per task: parsing the time control costs more than the rest of the loop.
+  const gamesPerMinuteAtReference = 60 / estimateGameDuration(run.args.tc);
   for (const taskId of run.activeTaskIds) {
     const info = run.tasks.get(taskId)?.workerInfo;
     if (info === undefined) continue;
     nps += info.concurrency * info.nps;
     if (info.nps !== 0) {
-      gamesPerMinute +=
-        (info.nps / REFERENCE_NPS) * (60 / estimateGameDuration(run.args.tc)) * Math.floor(info.concurrency / run.args.threads);
+      gamesPerMinute += (info.nps / REFERENCE_NPS) * gamesPerMinuteAtReference * Math.floor(info.concurrency / run.args.threads);
     }
   }
   return { nps, gamesPerMinute };
