@@ -22,5 +22,4 @@ export type ToProjectionThread =
 export type FromProjectionThread =
   | { type: 'ready' }
   | { type: 'statuses'; id: number; statuses: ProjectionStatus[] }
-  | { type: 'statusesFailed'; id: number; message: string }
-  | { type: 'stopped' };
+  | { type: 'statusesFailed'; id: number; message: string };

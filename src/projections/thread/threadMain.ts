@@ -40,7 +40,7 @@ const run = async (port: NonNullable<typeof parentPort>, data: ProjectionThreadD
       stopping ??= (async () => {
         await engine.stop();
         await Promise.allSettled([eventStore.close(), readStore.close()]);
-        send({ type: 'stopped' });
+        // Closing the port ends the thread; the main thread waits for its exit.
         port.close();
       })();
     }

@@ -64,7 +64,8 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
   let ready = false;
   let stopped = false;
   let failure: string | undefined;
-  let restartDelay = options.restartDelayMs ?? 1_000;
+  const firstRestartDelay = options.restartDelayMs ?? 1_000;
+  let restartDelay = firstRestartDelay;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let stopCommitListener: (() => void) | undefined;
   let newsPending = false;
@@ -97,7 +98,7 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
           started = true;
           ready = true;
           failure = undefined;
-          restartDelay = options.restartDelayMs ?? 1_000;
+          restartDelay = firstRestartDelay;
           resolve();
         } else if (message.type === 'statuses' || message.type === 'statusesFailed') {
           pending.get(message.id)?.(message);
