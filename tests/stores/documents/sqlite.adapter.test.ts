@@ -58,6 +58,38 @@ describe('SQLite read store specifics', () => {
     }
   });
 
+  it('stores documents as JSONB and still reads, queries and replaces documents stored as JSON text', async () => {
+    await store.ensureCollection('runs', spec);
+    const c = store.collection('runs', spec);
+    await c.upsert({ _id: 'new', status: 'active', info: { owner: 'u1' }, created: '2024-02-01', title: 'Fresh' });
+    // A document written before documents were stored as JSONB.
+    const raw = new Database(file);
+    try {
+      raw
+        .prepare('INSERT INTO doc_runs (_id, doc) VALUES (?, ?)')
+        .run('old', JSON.stringify({ _id: 'old', status: 'active', info: { owner: 'u2' }, created: '2024-01-01', title: 'Legacy \u2028 text' }));
+      const kinds = raw.prepare('SELECT _id, typeof(doc) AS kind FROM doc_runs ORDER BY _id').all();
+      expect(kinds).toEqual([
+        { _id: 'new', kind: 'blob' },
+        { _id: 'old', kind: 'text' },
+      ]);
+    } finally {
+      raw.close();
+    }
+    expect(await c.get('old')).toEqual({ _id: 'old', status: 'active', info: { owner: 'u2' }, created: '2024-01-01', title: 'Legacy \u2028 text' });
+    expect((await c.find({ where: { status: 'active' }, sort: { field: 'created', order: 'asc' } })).map((d) => d._id)).toEqual(['old', 'new']);
+    expect((await c.find({ where: { 'info.owner': 'u2' } })).map((d) => d._id)).toEqual(['old']);
+    expect((await c.find({ text: 'legacy' })).map((d) => d._id)).toEqual(['old']);
+    await store.commitProjectionBatch({
+      checkpointId: 'legacy',
+      from: null,
+      to: 5n,
+      changes: [{ collection: 'runs', id: 'old', position: 5, doc: { _id: 'old', status: 'finished', info: { owner: 'u2' }, created: '2024-01-01' } }],
+    });
+    expect(await c.get('old')).toEqual({ _id: 'old', status: 'finished', info: { owner: 'u2' }, created: '2024-01-01', _position: 5 });
+    expect(await c.count({ where: { status: 'active' } })).toBe(1);
+  });
+
   it('rejects unsafe collection names and field paths before they reach SQL', async () => {
     for (const name of ['runs"; DROP TABLE x; --', 'a b', '1runs', '', 'x'.repeat(64), 'runs.v2']) {
       await expect(store.ensureCollection(name, { indexes: [] })).rejects.toBeInstanceOf(InvalidQueryError);

@@ -112,8 +112,10 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
 
   const parseDoc = <T>(row: unknown): T => JSON.parse((row as { doc: string }).doc) as T;
 
+  // Documents are stored as JSONB: the index expressions and the position guard read fields of
+  // the old and the new document on every write, and JSONB spares them parsing the whole text.
   const upsertSql = (table: string): string =>
-    `INSERT INTO ${quoteIdentifier(table)} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`;
+    `INSERT INTO ${quoteIdentifier(table)} (_id, doc) VALUES (?, jsonb(?)) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`;
   const deleteSql = (table: string): string => `DELETE FROM ${quoteIdentifier(table)} WHERE _id = ?`;
   // A document without a numeric _position counts as older than any change.
   const guardedUpsertSql = (table: string): string =>
@@ -160,7 +162,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
       get: (id) =>
         withTable(() => {
           checkId(id);
-          const row = statement(`SELECT doc FROM ${quoteIdentifier(table)} WHERE _id = ?`).get(id);
+          const row = statement(`SELECT json(doc) AS doc FROM ${quoteIdentifier(table)} WHERE _id = ?`).get(id);
           return row === undefined ? null : parseDoc<T>(row);
         }),
       getMany: (ids) =>
@@ -168,7 +170,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
           ids.forEach(checkId);
           if (ids.length === 0) return [];
           const rows = statement(
-            `SELECT _id, doc FROM ${quoteIdentifier(table)} WHERE _id IN (SELECT value FROM json_each(?))`,
+            `SELECT _id, json(doc) AS doc FROM ${quoteIdentifier(table)} WHERE _id IN (SELECT value FROM json_each(?))`,
           ).all(JSON.stringify(ids)) as { _id: string; doc: string }[];
           const byId = new Map(rows.map((row) => [row._id, row]));
           return [...new Set(ids)].flatMap((id) => {

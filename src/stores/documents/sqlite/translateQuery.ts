@@ -1,6 +1,7 @@
 /**
  * Translates normalised queries (see ../query.ts) into SQL over a collection table
- * `(_id TEXT PRIMARY KEY, doc TEXT)`. Values are always bound parameters; field paths are
+ * `(_id TEXT PRIMARY KEY, doc)`, where `doc` is JSONB (or JSON text, as stored by earlier versions:
+ * the JSON functions accept both). Values are always bound parameters; field paths are
  * written into the SQL text because an expression index is only used when the query repeats
  * its expression literally, and they are safe because ../query.ts only lets declared,
  * pattern-checked paths through.
@@ -171,7 +172,7 @@ export const findSql = (table: string, query: NormalisedFind): SqlFragment => {
       : `${valueExpression(query.sort.field)} ${direction}, _id ${direction}`;
   // LIMIT -1 is SQLite's "no limit", needed because OFFSET requires a LIMIT clause.
   return {
-    sql: `SELECT doc FROM ${quoteIdentifier(table)} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+    sql: `SELECT json(doc) AS doc FROM ${quoteIdentifier(table)} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
     params: [...where.params, query.limit ?? -1, query.skip],
   };
 };
