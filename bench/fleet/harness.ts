@@ -51,8 +51,14 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
   log(`set-up: ${options.users} accounts (operator CLI) and ${runIds.length} approved runs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const openFiles = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'latin1'))?.[1];
   if (openFiles !== undefined) log(`open-file limit of every process here: ${Number(openFiles).toLocaleString('en-US')} (a socket per call in flight, on both sides)`);
+  const profileDir = path.join(dir, 'profile');
   const loaders = await Promise.all(
-    Array.from({ length: options.loaders }, () => forkLoadProcess({ maxOldSpaceMiB: options.workers + options.burst > 50_000 ? 8192 : 4096 })),
+    Array.from({ length: options.loaders }, () =>
+      forkLoadProcess({
+        maxOldSpaceMiB: options.workers + options.burst > 50_000 ? 8192 : 4096,
+        ...(options.profile ? { profileDir } : {}),
+      }),
+    ),
   );
   const harness: Harness = {
     dir,
@@ -61,7 +67,7 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
     loaders,
     serverUrl: undefined,
     probeFile: undefined,
-    profileDir: path.join(dir, 'profile'),
+    profileDir,
     monitor: createResourceMonitor({
       lag: async () => (harness.serverUrl === undefined ? undefined : projectionLag(harness.serverUrl)),
       probeFile: () => harness.probeFile,

@@ -121,10 +121,16 @@ export interface LoadProcess {
   stop(): Promise<number | null>;
 }
 
-export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number } = {}): Promise<LoadProcess> => {
+/** `profileDir`: write a CPU profile of the load generator there (`--cpu-prof`). */
+export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number; profileDir?: string } = {}): Promise<LoadProcess> => {
   const child = fork(path.join(import.meta.dirname, 'loadProcess.ts'), [], {
     cwd: repositoryRoot,
-    execArgv: ['--import', 'tsx', ...(options.maxOldSpaceMiB ? [`--max-old-space-size=${options.maxOldSpaceMiB}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(options.maxOldSpaceMiB ? [`--max-old-space-size=${options.maxOldSpaceMiB}`] : []),
+      ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (child.pid === undefined) throw new Error('could not start a load process');

@@ -142,7 +142,9 @@ export const requestOnce = (port: number, request: Buffer, timeoutMs: number): P
         fail(error instanceof TransportError ? error : new TransportError('protocol', String(error)));
       }
     });
-    socket.on('close', () => fail(new TransportError('closed', 'connection closed before a reply')));
+    socket.on('close', () => {
+      if (!settled) fail(new TransportError('closed', 'connection closed before a reply'));
+    });
     socket.write(request);
   });
 

@@ -54,7 +54,14 @@ const endpointRow = (name: string, stats: EndpointStats, seconds: number): strin
 export const resourceLine = (summary: Summary): string => {
   const parts = Object.entries(summary.cores)
     .filter(([name]) => name !== 'orchestrator' || summary.cores[name]! >= 0.01)
-    .map(([name, cores]) => `${name} ${fixed(cores, 2)} cores${summary.maxRssMiB[name] ? ` (RSS max ${fixed(summary.maxRssMiB[name], 0)} MiB)` : ''}`);
+    .map(([name, cores]) => {
+      const main = summary.mainThreadCores[name];
+      const details = [
+        ...(main === undefined ? [] : [`main thread ${fixed(main, 2)}`]),
+        ...(summary.maxRssMiB[name] ? [`RSS max ${fixed(summary.maxRssMiB[name], 0)} MiB`] : []),
+      ];
+      return `${name} ${fixed(cores, 2)} cores${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+    });
   const lag = summary.maxProjectionLag === undefined ? '' : `; projection lag max ${count(summary.maxProjectionLag)} events`;
   const loop =
     summary.eventLoop === undefined

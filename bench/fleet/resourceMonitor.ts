@@ -15,15 +15,22 @@ const ticksPerSecond = (() => {
   }
 })();
 
-const processTicks = (pid: number): { ticks: number; rssKiB: number } | undefined => {
+/** User plus system ticks from a `/proc/.../stat` line. */
+const statTicks = (file: string): number => {
+  const stat = readFileSync(file, 'latin1');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+
+/** `mainThreadTicks`: the thread running the event loop (its id is the process id). */
+const processTicks = (pid: number): { ticks: number; mainThreadTicks: number; rssKiB: number } | undefined => {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const ticks = statTicks(`/proc/${pid}/stat`);
+    const mainThreadTicks = statTicks(`/proc/${pid}/task/${pid}/stat`);
     const status = readFileSync(`/proc/${pid}/status`, 'latin1');
     const rss = /VmRSS:\s+(\d+)/.exec(status);
-    return { ticks, rssKiB: Number(rss?.[1] ?? 0) };
+    return { ticks, mainThreadTicks, rssKiB: Number(rss?.[1] ?? 0) };
   } catch {
     return undefined;
   }
@@ -78,6 +85,8 @@ interface Snapshot {
   wallMs: number;
   /** CPU seconds per watched process (the orchestrator's own from process.cpuUsage). */
   cpu: Record<string, number>;
+  /** CPU seconds of each watched process's main thread. */
+  mainThreadCpu: Record<string, number>;
   machineBusySeconds: number;
 }
 
@@ -85,6 +94,8 @@ export interface Summary {
   seconds: number;
   /** Average cores used, per watched process. */
   cores: Record<string, number>;
+  /** The part of `cores` used by the thread running the event loop (the rest: worker threads, libuv's pool, GC helpers). */
+  mainThreadCores: Record<string, number>;
   maxRssMiB: Record<string, number>;
   /** Busy cores of the whole machine, and the part not used by the watched processes. */
   machineCores: number;
@@ -141,11 +152,13 @@ export const createResourceMonitor = (options: {
 
   const snapshot = (): Snapshot => {
     const cpu: Record<string, number> = {};
+    const mainThreadCpu: Record<string, number> = {};
     const rss: Record<string, number> = {};
     for (const [name, pid] of watched) {
       const sample = processTicks(pid);
       if (sample === undefined) continue;
       cpu[name] = sample.ticks / ticksPerSecond;
+      mainThreadCpu[name] = sample.mainThreadTicks / ticksPerSecond;
       rss[name] = sample.rssKiB / 1024;
     }
     const own = process.cpuUsage();
@@ -154,7 +167,7 @@ export const createResourceMonitor = (options: {
     const at = performance.now();
     rssSamples.push({ at, rss });
     latestRss = rss;
-    return { at, wallMs: Date.now(), cpu, machineBusySeconds: machineTicks().busy / ticksPerSecond, listenOverflows: tcpCounters().listenOverflows };
+    return { at, wallMs: Date.now(), cpu, mainThreadCpu, machineBusySeconds: machineTicks().busy / ticksPerSecond, listenOverflows: tcpCounters().listenOverflows };
   };
 
   let probing = false;
@@ -193,6 +206,8 @@ export const createResourceMonitor = (options: {
         cores[name] = (end - start) / seconds;
         ours += cores[name];
       }
+      const mainThreadCores: Record<string, number> = {};
+      for (const [name, end] of Object.entries(b.mainThreadCpu)) mainThreadCores[name] = (end - (a.mainThreadCpu[name] ?? 0)) / seconds;
       const maxRssMiB: Record<string, number> = {};
       for (const sample of rssSamples) {
         if (sample.at < a.at || sample.at > b.at) continue;
@@ -204,6 +219,7 @@ export const createResourceMonitor = (options: {
       return {
         seconds,
         cores,
+        mainThreadCores,
         maxRssMiB,
         machineCores,
         foreignCores: Math.max(0, machineCores - ours),
