@@ -30,7 +30,7 @@ const schema = z.object({
       if (value === 'thread') return 'thread';
       return value === 'inline' || value === 'true' || value === '1' ? 'inline' : 'off';
     }),
-  PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+  PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(100),
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   WORKER_API: z

@@ -27,6 +27,11 @@ export interface ProjectionEngine {
    * false when `timeoutMs` passes first.
    */
   waitFor(position: bigint, timeoutMs?: number): Promise<boolean>;
+  /**
+   * Asks the projections run here to apply the log up to `position` at once instead of letting
+   * a small batch wait for more events (waitFor does it itself); nothing when they run elsewhere.
+   */
+  hurry(position: bigint): void;
 }
 
 export interface EngineOptions {
@@ -118,7 +123,12 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
       });
     },
     waitFor(position, timeoutMs = 2_000) {
-      return options.runProjections ? waitLocally(position, timeoutMs) : waitRemotely(position, timeoutMs);
+      if (!options.runProjections) return waitRemotely(position, timeoutMs);
+      for (const runner of runners) runner.hurry(position);
+      return waitLocally(position, timeoutMs);
+    },
+    hurry(position) {
+      for (const runner of runners) runner.hurry(position);
     },
   };
 };

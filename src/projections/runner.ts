@@ -28,6 +28,8 @@ export interface ProjectionRunner {
   status(): RunnerStatus;
   /** Called after every committed batch with the new checkpoint. */
   onProgress(listener: (checkpoint: bigint) => void): () => void;
+  /** Someone waits for `position`: apply the events up to it without letting a small batch linger. */
+  hurry(position: bigint): void;
 }
 
 export interface RunnerOptions {
@@ -38,8 +40,8 @@ export interface RunnerOptions {
   batchSize?: number;
   /**
    * How long a batch smaller than `batchSize` waits for more events before it is applied. Under
-   * load every append would otherwise cost each projection its own read-store transaction; a few
-   * milliseconds here turn hundreds of those per second into a handful. 0 applies at once.
+   * load every append would otherwise cost each projection its own read-store transaction, and
+   * the cost of a transaction grows little with its size. 0 applies at once; so does `hurry`.
    */
   batchDelayMs?: number;
   /** Longest wait between retries of a batch the read store refused. */
@@ -82,8 +84,10 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
   let loop: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
-  /** True while a small batch waits for company: only a full batch or a stop cuts it short. */
+  /** True while a small batch waits for company: only a full batch, a hurry or a stop cuts it short. */
   let lingering = false;
+  /** The highest position someone waits for (read-your-writes): events up to it do not linger. */
+  let hurriedTo = -1n;
   let readyWaiters: Array<() => void> = [];
   const dropTimers = new Set<NodeJS.Timeout>();
   const progressListeners = new Set<(checkpoint: bigint) => void>();
@@ -311,7 +315,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
         if (buffer.length === 0 && !stopping) await waitForWork();
         continue;
       }
-      if (batchDelayMs > 0 && buffer.length < batchSize) {
+      if (batchDelayMs > 0 && buffer.length < batchSize && hurriedTo <= (checkpoint ?? -1n)) {
         lingering = true;
         await sleep(batchDelayMs);
         lingering = false;
@@ -371,6 +375,11 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
     onProgress(listener) {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
+    },
+    hurry(position) {
+      if (position <= (checkpoint ?? -1n) || position <= hurriedTo) return;
+      hurriedTo = position;
+      if (lingering) signal();
     },
   };
 };

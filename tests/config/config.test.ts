@@ -13,7 +13,7 @@ describe('configuration', () => {
     expect(loadConfig({ RUN_PROJECTIONS: 'inline' }).runProjections).toBe('inline');
     expect(loadConfig({ RUN_PROJECTIONS: 'true' }).runProjections).toBe('inline');
     expect(loadConfig({ RUN_PROJECTIONS: 'off' }).runProjections).toBe('off');
-    expect(config.projectionBatchDelayMs).toBe(10);
+    expect(config.projectionBatchDelayMs).toBe(100);
     expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
     expect(config.listenBacklog).toBe(4096);
     expect(loadConfig({ LISTEN_BACKLOG: '511' }).listenBacklog).toBe(511);

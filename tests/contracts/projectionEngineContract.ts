@@ -141,6 +141,39 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
       await full.stop();
     });
 
+    it('does not let a small batch linger once someone waits for it (read-your-writes)', async () => {
+      const projection = tallyProjection(collection, 1);
+      // Ten seconds of batch delay: without the hurry, every wait below would time out.
+      const runner = createProjectionRunner({ ...fixture, projection, batchDelayMs: 10_000 });
+      await runner.start();
+      const lingering = (await fixture.eventStore.append(`${prefix}a`, [added(1)], 'any')).position;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(runner.status().checkpoint ?? 0n).toBeLessThan(lingering);
+      runner.hurry(lingering);
+      await waitUntil(async () => (runner.status().checkpoint ?? 0n) >= lingering, 5_000);
+
+      // Asked before the event arrives: it is applied as soon as it does.
+      runner.hurry(lingering + 1n);
+      const next = (await fixture.eventStore.append(`${prefix}a`, [added(2)], 'any')).position;
+      await waitUntil(async () => (runner.status().checkpoint ?? 0n) >= next, 5_000);
+      await runner.stop();
+
+      const engine = createProjectionEngine({
+        eventStore: fixture.eventStore,
+        readStore: fixture.readStore,
+        projections: [projection],
+        logger: silentLogger,
+        runProjections: true,
+        batchDelayMs: 10_000,
+      });
+      await engine.start();
+      const viaEngine = (await fixture.eventStore.append(`${prefix}a`, [added(3)], 'any')).position;
+      expect(await engine.waitFor(viaEngine, 5_000)).toBe(true);
+      await engine.stop();
+      const spec = projection.collections[collection]!;
+      expect((await fixture.readStore.collection<Tally>(`${collection}_v1`, spec).get(`${prefix}a`))?.sum).toBe(expectedSum(3));
+    });
+
     it('keeps projecting while appends race it, and resumes from its checkpoint after a restart', async () => {
       const projection = tallyProjection(collection, 1);
       const first = createProjectionRunner({ ...fixture, projection, batchSize: 7 });

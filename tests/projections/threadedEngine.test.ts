@@ -86,6 +86,17 @@ describe('projections on a worker thread', () => {
     for (const status of statuses) expect(status).toMatchObject({ state: 'running', lag: '0', checkpoint: String(last) });
   }, 30_000);
 
+  it('applies at once what a reader waits for, however long the batch delay', async () => {
+    // A minute of delay: without the hurry message to the thread the wait below would time out.
+    const { engine, append, summary } = setup({ batchDelayMs: 60_000 });
+    await engine.start();
+    const first = await append('First');
+    expect(await engine.waitFor(first, 20_000)).toBe(true);
+    const second = await append('Second');
+    expect(await engine.waitFor(second, 20_000)).toBe(true);
+    expect(await summary()).toMatchObject({ events: 2, lastEventType: 'Second' });
+  }, 30_000);
+
   it('never applies an event whose WAL sync has not finished', async () => {
     const { engine, eventStore, readStore, control, append, summary } = setup();
     const first = await append('First');

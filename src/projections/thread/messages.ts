@@ -16,6 +16,8 @@ export interface ProjectionThreadData {
 export type ToProjectionThread =
   /** New durable events are in the log. */
   | { type: 'news' }
+  /** A reader waits for the read models to reach `position`. */
+  | { type: 'hurry'; position: bigint }
   | { type: 'statuses'; id: number }
   | { type: 'stop' };
 

@@ -31,6 +31,8 @@ const run = async (port: NonNullable<typeof parentPort>, data: ProjectionThreadD
   port.on('message', (message: ToProjectionThread) => {
     if (message.type === 'news') {
       eventStore.nudge?.();
+    } else if (message.type === 'hurry') {
+      engine.hurry(message.position);
     } else if (message.type === 'statuses') {
       engine.statuses().then(
         (statuses) => send({ type: 'statuses', id: message.id, statuses }),

@@ -179,6 +179,10 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
       }));
     },
 
-    waitFor: (position, timeoutMs) => remote.waitFor(position, timeoutMs),
+    waitFor: (position, timeoutMs) => {
+      post({ type: 'hurry', position });
+      return remote.waitFor(position, timeoutMs);
+    },
+    hurry: (position) => post({ type: 'hurry', position }),
   };
 };
