@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollectionSpec, Doc, ReadStore } from '../../../src/stores/documents/port.js';
 import { createSqliteReadStore } from '../../../src/stores/documents/sqlite/index.js';
-import { startWalCheckpointer } from '../../../src/stores/documents/sqlite/walCheckpointer.js';
+import { startWalCheckpointer } from '../../../src/stores/sqlite/walCheckpointer.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const spec: CollectionSpec = { indexes: ['n'] };

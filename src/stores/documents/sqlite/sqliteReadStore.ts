@@ -5,7 +5,7 @@ import { assertSafeCollectionName, normaliseCountQuery, normaliseFindQuery } fro
 import { ALIASES_TABLE, CHECKPOINTS_TABLE, collectionDdl, createTableSql, listCollectionsSql, metadataDdl, tableOf } from './schema.js';
 import type { SqlParam } from './translateQuery.js';
 import { CASEFOLD_FUNCTION, countSql, findSql, quoteIdentifier } from './translateQuery.js';
-import { startWalCheckpointer } from './walCheckpointer.js';
+import { startWalCheckpointer } from '../../sqlite/walCheckpointer.js';
 
 export interface SqliteReadStoreOptions {
   /** A file path (or ':memory:'). */

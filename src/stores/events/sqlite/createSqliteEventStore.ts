@@ -1,3 +1,4 @@
+import { startWalCheckpointer } from '../../sqlite/walCheckpointer.js';
 import type { EventStore, NewEvent } from '../port.js';
 import { EventStoreUnavailableError } from '../errors.js';
 import type { PreparedEvent } from './appendInTransaction.js';
@@ -33,7 +34,12 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** Streams whose last revision is kept in memory. */
   maxCachedStreams?: number;
-  /** WAL size, in pages, at which a commit also checkpoints; larger means fewer, bigger checkpoints. */
+  /**
+   * How often a thread of its own checkpoints the WAL of a writer (see walCheckpointer.ts); 1 s by
+   * default. 0 leaves checkpoints to SQLite, inside the commit that crosses `walAutocheckpointPages`.
+   */
+  checkpointIntervalMs?: number;
+  /** WAL size, in pages, at which a commit checkpoints when SQLite does it; larger means fewer, bigger checkpoints. */
   walAutocheckpointPages?: number;
   /** Page cache of the connection, in KiB. */
   cacheSizeKiB?: number;
@@ -63,6 +69,7 @@ export const SQLITE_EVENT_STORE_DEFAULTS = {
   synchronous: 'FULL',
   busyTimeoutMs: 5_000,
   walAutocheckpointPages: 10_000,
+  checkpointIntervalMs: 1_000,
   cacheSizeKiB: 65_536,
 } as const;
 
@@ -84,6 +91,22 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     cacheSizeKiB: options.cacheSizeKiB ?? SQLITE_EVENT_STORE_DEFAULTS.cacheSizeKiB,
     readonly,
   });
+  // A checkpoint syncs the database file, which on a slow disk took seconds inside a commit on the
+  // event loop; from its own thread it never blocks the writer.
+  const checkpointIntervalMs = options.checkpointIntervalMs ?? SQLITE_EVENT_STORE_DEFAULTS.checkpointIntervalMs;
+  const checkpointer =
+    !readonly && checkpointIntervalMs > 0 && !db.memory
+      ? startWalCheckpointer({
+          path: db.name,
+          intervalMs: checkpointIntervalMs,
+          onFailure: () => {
+            if (db.open) {
+              db.pragma(`wal_autocheckpoint = ${Math.round(options.walAutocheckpointPages ?? SQLITE_EVENT_STORE_DEFAULTS.walAutocheckpointPages)}`);
+            }
+          },
+        })
+      : undefined;
+  if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const read = prepareReadStatements(db);
   const commitListeners = new Set<(rows: EventRow[]) => void>();
   const committedListeners = new Set<() => void>();
@@ -185,6 +208,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       if (closed) return;
       committer?.flush();
       await walSync?.close();
+      await checkpointer?.stop();
       closed = true;
       for (const listener of [...closeListeners]) listener();
       db.close();

@@ -2,15 +2,15 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /**
- * Checkpoints a WAL database from a worker thread of its own.
+ * Checkpoints a WAL database (the event log's or the read store's) from a worker thread of its own.
  *
  * A checkpoint copies the WAL back into the database file and syncs both. Left to SQLite it runs
- * inside whichever COMMIT crosses the WAL size limit, so the projections' event loop would stop for
- * the fsyncs, which queue behind the event log's own syncs on the same disk (measured: a tenth of
- * the server's main thread under a fleet). From here the connection that writes never syncs: its
- * commits only append to the WAL, and this thread copies it back every `intervalMs` with a PASSIVE
- * checkpoint, which never blocks that writer. SQLite restarts the WAL from its beginning once a
- * checkpoint has copied all of it, so the file stays about the size of one interval's writes.
+ * inside whichever COMMIT crosses the WAL size limit, so the writer's event loop would stop for the
+ * fsyncs, which on a slow disk take seconds and queue behind the other syncs on the same disk. From
+ * here the writing connection never checkpoints: its commits only append to the WAL, and this thread
+ * copies it back every `intervalMs` with a PASSIVE checkpoint, which never blocks that writer.
+ * SQLite restarts the WAL from its beginning once a checkpoint has copied all of it, so the file
+ * stays about the size of one interval's writes.
  */
 export interface WalCheckpointer {
   /** Stops the thread; the database's own close then checkpoints what is left. */

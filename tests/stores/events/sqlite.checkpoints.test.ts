@@ -1,0 +1,92 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
+import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
+import { makeTempDir } from '../../support/tempDir.js';
+
+const sizeOf = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+const waitUntil = async (condition: () => boolean, timeoutMs = 5_000): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+};
+
+/** `count` events of about 2 KB each on `streams` streams, appended concurrently (one group commit or a few). */
+const appendMany = async (store: SqliteEventStore, from: number, count: number, streams = 50): Promise<bigint> => {
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, k) =>
+      store.append(`note-${(from + k) % streams}`, [{ type: 'Noted', data: { n: from + k, text: 'x'.repeat(2_000) }, metadata: { actor: 'tester', correlationId: 'corr' } }], 'any'),
+    ),
+  );
+  return results.reduce((max, result) => (result.position > max ? result.position : max), 0n);
+};
+
+describe('SQLite event store: WAL checkpoints on a thread of their own', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let file: string;
+  let store: SqliteEventStore | undefined;
+
+  beforeEach(() => {
+    temp = makeTempDir('events-checkpoints-');
+    file = path.join(temp.dir, 'events.sqlite');
+  });
+
+  afterEach(async () => {
+    await store?.close();
+    temp.remove();
+  });
+
+  it('commits only append to the WAL, even past the autocheckpoint size; the thread copies it into the database', async () => {
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 60_000, walAutocheckpointPages: 100 });
+    const before = sizeOf(file);
+    await appendMany(store, 0, 1_000);
+    // About 2 MB of WAL, five times the 100-page limit at which a commit would have checkpointed.
+    expect(sizeOf(`${file}-wal`)).toBeGreaterThan(2_000_000);
+    expect(sizeOf(file)).toBe(before);
+    await store.close();
+
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50, walAutocheckpointPages: 100 });
+    const last = await appendMany(store, 1_000, 1_000);
+    expect(await waitUntil(() => sizeOf(file) > 3_000_000)).toBe(true);
+    expect(await store.headPosition()).toBe(last);
+  });
+
+  it('keeps the WAL to about one interval of appends, and every event across a reopen', async () => {
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50 });
+    await appendMany(store, 0, 500);
+    expect(await waitUntil(() => sizeOf(file) > 1_000_000)).toBe(true);
+    const walAfterFirst = sizeOf(`${file}-wal`);
+    for (let round = 1; round <= 5; round += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await appendMany(store, round * 500, 500);
+    }
+    expect(await waitUntil(() => sizeOf(file) > 6_000_000)).toBe(true);
+    // Six rounds of the same size: without the restarts the WAL would hold all of them.
+    expect(sizeOf(`${file}-wal`)).toBeLessThan(walAfterFirst * 2);
+    await store.close();
+
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50 });
+    expect(await store.headPosition()).toBe(3_000n);
+    expect((await store.readAll({ fromPosition: 2_990n })).map((event) => event.position)).toEqual(
+      Array.from({ length: 10 }, (_, k) => 2_991n + BigInt(k)),
+    );
+  });
+
+  it('leaves checkpoints to SQLite when the interval is 0', async () => {
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 0, walAutocheckpointPages: 100 });
+    await appendMany(store, 0, 1_000);
+    // The commit crossing 100 pages checkpointed by itself.
+    expect(sizeOf(file)).toBeGreaterThan(1_000_000);
+  });
+});
