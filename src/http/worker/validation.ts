@@ -50,14 +50,26 @@ export const validateWorkerRequest = async (request: FastifyRequest, deps: Worke
       task = found.task;
     }
   }
-  const clientIp = remoteAddress(request);
-  const worker: WorkerInfo = {
-    ...body.worker_info,
-    remote_addr: task?.workerInfo.remote_addr ?? clientIp,
-    country_code: countryCode(request),
+  // Built on first use: a beat, most of the worker traffic, needs neither.
+  let worker: WorkerInfo | undefined;
+  let context: EventContext | undefined;
+  const workerInfo = (): WorkerInfo =>
+    (worker ??= {
+      ...body.worker_info,
+      remote_addr: task?.workerInfo.remote_addr ?? remoteAddress(request),
+      country_code: countryCode(request),
+    });
+  return {
+    body,
+    ...(run ? { run } : {}),
+    ...(task ? { task } : {}),
+    get worker() {
+      return workerInfo();
+    },
+    get context() {
+      return (context ??= { actor: `worker:${workerName(workerInfo())}`, correlationId: randomUUID(), clientIp: remoteAddress(request) });
+    },
   };
-  const context: EventContext = { actor: `worker:${workerName(worker)}`, correlationId: randomUUID(), clientIp };
-  return { body, worker, ...(run ? { run } : {}), ...(task ? { task } : {}), context };
 };
 
 /** The run and task a task endpoint needs ("Missing run_id" / "Missing task_id" otherwise). */
@@ -65,5 +77,11 @@ export const requireTask = (validated: ValidatedRequest): { runId: string; taskI
   const { body } = validated;
   if (body.run_id === undefined) throw new WorkerApiError(400, 'Missing run_id');
   if (body.task_id === undefined) throw new WorkerApiError(400, 'Missing task_id');
-  return { runId: body.run_id, taskId: body.task_id, worker: validated.worker };
+  return {
+    runId: body.run_id,
+    taskId: body.task_id,
+    get worker() {
+      return validated.worker;
+    },
+  };
 };
