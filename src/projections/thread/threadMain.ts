@@ -32,6 +32,7 @@ const run = async (port: NonNullable<typeof parentPort>, data: ProjectionThreadD
     if (message.type === 'news') {
       eventStore.nudge?.();
     } else if (message.type === 'hurry') {
+      eventStore.nudge?.();
       engine.hurry(message.position);
     } else if (message.type === 'statuses') {
       engine.statuses().then(

@@ -29,6 +29,7 @@ export interface ThreadedEngineOptions {
 const STATUS_TIMEOUT_MS = 2_000;
 const STOP_TIMEOUT_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
+const NEWS_INTERVAL_MS = 20;
 
 const isSqlite = (store: EventStore): store is SqliteEventStore => store.kind === 'sqlite' && 'shareVisibleBound' in store;
 
@@ -74,14 +75,20 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
 
   const post = (message: ToProjectionThread): void => worker?.postMessage(message);
 
-  // One wake-up per turn of the event loop however many commits it made durable.
+  // One wake-up per turn of the event loop however many commits it made durable, and with a batch
+  // delay at most one per NEWS_INTERVAL_MS: the runners let events gather longer than that anyway,
+  // and each message costs this thread a postMessage and the projection thread a read per runner.
+  // A reader waiting for its write does not wait for the interval: the hurry message wakes the log too.
+  const newsDelayMs = Math.min(options.batchDelayMs, NEWS_INTERVAL_MS);
   const announceNews = (): void => {
     if (newsPending || !ready) return;
     newsPending = true;
-    setImmediate(() => {
+    const send = (): void => {
       newsPending = false;
       post({ type: 'news' });
-    });
+    };
+    if (newsDelayMs > 0) setTimeout(send, newsDelayMs);
+    else setImmediate(send);
   };
 
   const spawn = (): Promise<void> =>
