@@ -20,6 +20,8 @@ export interface WalCheckpointer {
 export interface WalCheckpointerOptions {
   path: string;
   intervalMs: number;
+  /** Checkpoint only once the WAL file has grown to this size (0: every interval); fewer, larger checkpoints sync less often. */
+  minWalBytes?: number;
   /** Called once if the thread fails: the writer should then checkpoint by itself again. */
   onFailure: (error: unknown) => void;
 }
@@ -27,6 +29,7 @@ export interface WalCheckpointerOptions {
 // Plain CommonJS run with `eval`, so the thread needs no TypeScript loader in any runtime.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 // The driver's errors lose their message crossing threads; a plain Error keeps it.
 const plain = (error) => new Error((error && error.code ? error.code + ': ' : '') + (error && error.message ? error.message : String(error)));
@@ -39,7 +42,15 @@ try {
 } catch (error) {
   throw plain(error);
 }
+const walSize = () => {
+  try {
+    return statSync(workerData.path + '-wal').size;
+  } catch {
+    return 0;
+  }
+};
 const checkpoint = () => {
+  if (workerData.minWalBytes > 0 && walSize() < workerData.minWalBytes) return;
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (error) {
@@ -60,7 +71,7 @@ const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 export const startWalCheckpointer = (options: WalCheckpointerOptions): WalCheckpointer => {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: driverPath, path: options.path, intervalMs: options.intervalMs },
+    workerData: { driver: driverPath, path: options.path, intervalMs: options.intervalMs, minWalBytes: options.minWalBytes ?? 0 },
   });
   worker.unref();
   let failed = false;

@@ -62,8 +62,20 @@ describe('SQLite event store: WAL checkpoints on a thread of their own', () => {
     expect(await store.headPosition()).toBe(last);
   });
 
-  it('keeps the WAL to about one interval of appends, and every event across a reopen', async () => {
-    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50 });
+  it('waits for the WAL to reach the autocheckpoint size before it checkpoints', async () => {
+    // 5,000 pages (about 20 MB): the first 1,000 events (about 4 MB of WAL) stay there however many intervals pass.
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 20, walAutocheckpointPages: 5_000 });
+    const before = sizeOf(file);
+    await appendMany(store, 0, 1_000);
+    expect(sizeOf(`${file}-wal`)).toBeLessThan(20_000_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sizeOf(file)).toBe(before);
+    await appendMany(store, 1_000, 5_000);
+    expect(await waitUntil(() => sizeOf(file) > 15_000_000)).toBe(true);
+  });
+
+  it('keeps the WAL to about one interval of appends past that size, and every event across a reopen', async () => {
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50, walAutocheckpointPages: 100 });
     await appendMany(store, 0, 500);
     expect(await waitUntil(() => sizeOf(file) > 1_000_000)).toBe(true);
     const walAfterFirst = sizeOf(`${file}-wal`);
@@ -76,7 +88,7 @@ describe('SQLite event store: WAL checkpoints on a thread of their own', () => {
     expect(sizeOf(`${file}-wal`)).toBeLessThan(walAfterFirst * 2);
     await store.close();
 
-    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50 });
+    store = createSqliteEventStore({ path: file, checkpointIntervalMs: 50, walAutocheckpointPages: 100 });
     expect(await store.headPosition()).toBe(3_000n);
     expect((await store.readAll({ fromPosition: 2_990n })).map((event) => event.position)).toEqual(
       Array.from({ length: 10 }, (_, k) => 2_991n + BigInt(k)),
