@@ -86,16 +86,20 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
 
     const expectedSum = (perStream: number): number => (perStream * (perStream + 1)) / 2;
 
-    it('projects every event, reports lag and gives read-your-writes with waitFor', async () => {
-      const projection = tallyProjection(collection, 1);
-      const engine = createProjectionEngine({
+    /** An engine running `projection` in this process over the fixture's stores. */
+    const engineFor = (projection: Projection, options: { batchSize?: number; batchDelayMs?: number }) =>
+      createProjectionEngine({
         eventStore: fixture.eventStore,
         readStore: fixture.readStore,
         projections: [projection],
         logger: silentLogger,
         runProjections: true,
-        batchSize: 50,
+        ...options,
       });
+
+    it('projects every event, reports lag and gives read-your-writes with waitFor', async () => {
+      const projection = tallyProjection(collection, 1);
+      const engine = engineFor(projection, { batchSize: 50 });
       await appendMany(5, 10);
       await engine.start();
       const last = await appendMany(5, 10);
@@ -158,14 +162,7 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
       await waitUntil(async () => (runner.status().checkpoint ?? 0n) >= next, 5_000);
       await runner.stop();
 
-      const engine = createProjectionEngine({
-        eventStore: fixture.eventStore,
-        readStore: fixture.readStore,
-        projections: [projection],
-        logger: silentLogger,
-        runProjections: true,
-        batchDelayMs: 10_000,
-      });
+      const engine = engineFor(projection, { batchDelayMs: 10_000 });
       await engine.start();
       const viaEngine = (await fixture.eventStore.append(`${prefix}a`, [added(3)], 'any')).position;
       expect(await engine.waitFor(viaEngine, 5_000)).toBe(true);

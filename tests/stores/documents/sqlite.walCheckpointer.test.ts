@@ -1,29 +1,14 @@
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CollectionSpec, Doc, ReadStore } from '../../../src/stores/documents/port.js';
 import { createSqliteReadStore } from '../../../src/stores/documents/sqlite/index.js';
 import { startWalCheckpointer } from '../../../src/stores/sqlite/walCheckpointer.js';
+import { fileSize, pollUntil } from '../../support/fileWatch.js';
 import { makeTempDir } from '../../support/tempDir.js';
 
 const spec: CollectionSpec = { indexes: ['n'] };
-const sizeOf = (file: string): number => {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-};
 const docs = (from: number, count: number): Doc[] =>
   Array.from({ length: count }, (_, k) => ({ _id: `d${from + k}`, n: from + k, text: 'x'.repeat(1_000) }));
-const waitUntil = async (condition: () => boolean, timeoutMs = 5_000): Promise<boolean> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-};
 
 describe('SQLite read store: WAL checkpoints on a thread of their own', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -47,26 +32,26 @@ describe('SQLite read store: WAL checkpoints on a thread of their own', () => {
   it('commits only append to the WAL; the thread copies it into the database', async () => {
     // Long enough that the commit below is certainly over before the thread's first checkpoint.
     store = createSqliteReadStore({ path: file, checkpointIntervalMs: 400 });
-    const before = sizeOf(file);
+    const before = fileSize(file);
     await write(store, 0, 3_000);
     // About 3 MB, three times SQLite's own limit of 1,000 pages: the commit itself did not checkpoint.
-    expect(sizeOf(`${file}-wal`)).toBeGreaterThan(3_000_000);
-    expect(sizeOf(file)).toBe(before);
-    expect(await waitUntil(() => sizeOf(file) > 3_000_000)).toBe(true);
+    expect(fileSize(`${file}-wal`)).toBeGreaterThan(3_000_000);
+    expect(fileSize(file)).toBe(before);
+    expect(await pollUntil(() => fileSize(file) > 3_000_000)).toBe(true);
   });
 
   it('keeps the WAL to about one interval of writes: it restarts once copied', async () => {
     store = createSqliteReadStore({ path: file, checkpointIntervalMs: 50 });
     await write(store, 0, 2_000);
-    expect(await waitUntil(() => sizeOf(file) > 2_000_000)).toBe(true);
-    const walAfterFirst = sizeOf(`${file}-wal`);
+    expect(await pollUntil(() => fileSize(file) > 2_000_000)).toBe(true);
+    const walAfterFirst = fileSize(`${file}-wal`);
     for (let round = 1; round <= 5; round += 1) {
       await new Promise((resolve) => setTimeout(resolve, 150));
       await write(store, round * 2_000, 2_000);
     }
-    expect(await waitUntil(() => sizeOf(file) > 11_000_000)).toBe(true);
+    expect(await pollUntil(() => fileSize(file) > 11_000_000)).toBe(true);
     // Six rounds of the same size: without the restarts the WAL would hold all of them.
-    expect(sizeOf(`${file}-wal`)).toBeLessThan(walAfterFirst * 2);
+    expect(fileSize(`${file}-wal`)).toBeLessThan(walAfterFirst * 2);
   });
 
   it('keeps every document across a close and a reopen', async () => {
@@ -80,7 +65,7 @@ describe('SQLite read store: WAL checkpoints on a thread of their own', () => {
   it('leaves checkpoints to SQLite when the interval is 0', async () => {
     store = createSqliteReadStore({ path: file, checkpointIntervalMs: 0 });
     await write(store, 0, 3_000);
-    expect(sizeOf(file)).toBeGreaterThan(3_000_000);
+    expect(fileSize(file)).toBeGreaterThan(3_000_000);
   });
 
   it('reports a thread that cannot work, so the writer checkpoints by itself again', async () => {
