@@ -96,6 +96,10 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
     }
   };
 
+  const hurry = (position: bigint): void => {
+    for (const runner of runners) runner.hurry(position);
+  };
+
   return {
     async start() {
       for (const runner of runners) await runner.start();
@@ -124,11 +128,9 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
     },
     waitFor(position, timeoutMs = 2_000) {
       if (!options.runProjections) return waitRemotely(position, timeoutMs);
-      for (const runner of runners) runner.hurry(position);
+      hurry(position);
       return waitLocally(position, timeoutMs);
     },
-    hurry(position) {
-      for (const runner of runners) runner.hurry(position);
-    },
+    hurry,
   };
 };

@@ -51,12 +51,14 @@ export const validateWorkerRequest = async (request: FastifyRequest, deps: Worke
     }
   }
   // Built on first use: a beat, most of the worker traffic, needs neither.
+  let clientIp: string | undefined;
   let worker: WorkerInfo | undefined;
   let context: EventContext | undefined;
+  const address = (): string => (clientIp ??= remoteAddress(request));
   const workerInfo = (): WorkerInfo =>
     (worker ??= {
       ...body.worker_info,
-      remote_addr: task?.workerInfo.remote_addr ?? remoteAddress(request),
+      remote_addr: task?.workerInfo.remote_addr ?? address(),
       country_code: countryCode(request),
     });
   return {
@@ -67,7 +69,7 @@ export const validateWorkerRequest = async (request: FastifyRequest, deps: Worke
       return workerInfo();
     },
     get context() {
-      return (context ??= { actor: `worker:${workerName(workerInfo())}`, correlationId: randomUUID(), clientIp: remoteAddress(request) });
+      return (context ??= { actor: `worker:${workerName(workerInfo())}`, correlationId: randomUUID(), clientIp: address() });
     },
   };
 };

@@ -74,6 +74,7 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
   const pending = new Map<number, (message: FromProjectionThread | undefined) => void>();
 
   const post = (message: ToProjectionThread): void => worker?.postMessage(message);
+  const hurry = (position: bigint): void => post({ type: 'hurry', position });
 
   // One wake-up per turn of the event loop however many commits it made durable, and with a batch
   // delay at most one per NEWS_INTERVAL_MS: the runners let events gather longer than that anyway,
@@ -187,9 +188,9 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
     },
 
     waitFor: (position, timeoutMs) => {
-      post({ type: 'hurry', position });
+      hurry(position);
       return remote.waitFor(position, timeoutMs);
     },
-    hurry: (position) => post({ type: 'hurry', position }),
+    hurry,
   };
 };

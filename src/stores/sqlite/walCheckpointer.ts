@@ -8,9 +8,10 @@ import { Worker } from 'node:worker_threads';
  * inside whichever COMMIT crosses the WAL size limit, so the writer's event loop would stop for the
  * fsyncs, which on a slow disk take seconds and queue behind the other syncs on the same disk. From
  * here the writing connection never checkpoints: its commits only append to the WAL, and this thread
- * copies it back every `intervalMs` with a PASSIVE checkpoint, which never blocks that writer.
- * SQLite restarts the WAL from its beginning once a checkpoint has copied all of it, so the file
- * stays about the size of one interval's writes.
+ * looks every `intervalMs` and, once the WAL has reached `minWalBytes` (at once when 0), copies it
+ * back with a PASSIVE checkpoint, which never blocks that writer. SQLite restarts the WAL from its
+ * beginning once a checkpoint has copied all of it, so the file stays about the size of one
+ * interval's writes beyond that threshold.
  */
 export interface WalCheckpointer {
   /** Stops the thread; the database's own close then checkpoints what is left. */

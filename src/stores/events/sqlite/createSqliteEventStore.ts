@@ -83,11 +83,12 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     synchronous === 'FULL' && !readonly && options.path !== ':memory:' && options.path !== ''
       ? (options.openWalSync ?? createWalSync)(`${options.path}-wal`)
       : undefined;
+  const autocheckpointPages = Math.round(options.walAutocheckpointPages ?? SQLITE_EVENT_STORE_DEFAULTS.walAutocheckpointPages);
   const db = openEventDatabase({
     path: options.path,
     synchronous: walSync ? 'NORMAL' : synchronous,
     busyTimeoutMs: options.busyTimeoutMs ?? SQLITE_EVENT_STORE_DEFAULTS.busyTimeoutMs,
-    walAutocheckpointPages: options.walAutocheckpointPages ?? SQLITE_EVENT_STORE_DEFAULTS.walAutocheckpointPages,
+    walAutocheckpointPages: autocheckpointPages,
     cacheSizeKiB: options.cacheSizeKiB ?? SQLITE_EVENT_STORE_DEFAULTS.cacheSizeKiB,
     readonly,
   });
@@ -95,7 +96,6 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   // the event loop. From its own thread it never blocks the writer; it still waits for the WAL to
   // reach the autocheckpoint size, so the disk sees as few of those syncs as before.
   const checkpointIntervalMs = options.checkpointIntervalMs ?? SQLITE_EVENT_STORE_DEFAULTS.checkpointIntervalMs;
-  const autocheckpointPages = Math.round(options.walAutocheckpointPages ?? SQLITE_EVENT_STORE_DEFAULTS.walAutocheckpointPages);
   const checkpointer =
     !readonly && checkpointIntervalMs > 0 && !db.memory
       ? startWalCheckpointer({
