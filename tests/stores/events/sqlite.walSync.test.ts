@@ -54,17 +54,21 @@ describe('sqlite event store: FULL acknowledges after the WAL is synced off the 
     expect(await retry).toEqual({ nextRevision: 0n, position: 1n });
   });
 
-  it('lets appends that arrive during a sync share the next one', async () => {
+  it('commits the appends that arrive during a sync together once it ends, and syncs them once', async () => {
     const control = manualSync();
     const store = open(control.sync);
     const first = store.append('run-1', [event('A')], 'any');
     await sleep(5);
+    const transactionsBefore = store.stats().transactions;
     const more = Array.from({ length: 20 }, (_, i) => store.append(`run-${i}`, [event('B')], 'any'));
     await sleep(5);
-    expect(control.calls()).toBe(2);
+    expect(control.calls()).toBe(1);
+    expect(store.stats().transactions).toBe(transactionsBefore);
     control.release();
     await first;
     await sleep(5);
+    expect(store.stats().transactions).toBe(transactionsBefore + 1);
+    expect(control.calls()).toBe(1);
     control.release();
     expect((await Promise.all(more)).length).toBe(20);
     expect((await store.readAll()).length).toBe(21);

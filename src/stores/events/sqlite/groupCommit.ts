@@ -61,8 +61,9 @@ interface QueuedAppend extends AppendRequest {
 
 /**
  * Queues appends from concurrent callers and commits them together in one transaction on the next
- * turn of the event loop. Each caller's promise settles only after COMMIT returned, and a rejected
- * append (wrong expected version, reused id) does not affect its batch mates.
+ * turn of the event loop, or, while the previous commit's sync is running, once that sync ends.
+ * Each caller's promise settles only after COMMIT returned (and its sync, when there is one), and
+ * a rejected append (wrong expected version, reused id) does not affect its batch mates.
  */
 export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommitter {
   const { write, heads } = deps;
@@ -140,6 +141,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       durableHead = Math.max(durableHead, lastPosition);
       deps.publishVisibleBound?.(unsynced === 0 ? UNBOUNDED : durableHead);
       finish(syncError);
+      if (unsynced === 0 && queue.length > 0) scheduled ??= setImmediate(flush);
     };
     sync().then(
       () => synced(),
@@ -221,7 +223,9 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
         });
         queuedEvents += request.events.length;
         if (queuedEvents >= deps.maxBatchEvents) flush();
-        else scheduled ??= setImmediate(flush);
+        // While a sync runs, a commit now would wait for the next sync anyway: committing when it
+        // ends makes one transaction of everything queued meanwhile, at no cost in latency.
+        else if (!(deps.syncCommitted && unsynced > 0)) scheduled ??= setImmediate(flush);
       });
     },
     flush,
