@@ -94,7 +94,7 @@ export const assertSafeCollectionName = (name: string): void => {
   }
 };
 
-/** Checks the declared fields of a spec; adapters build index expressions from them. */
+/** Checks the declared fields of a spec; adapters build their indexes from them. */
 export const assertValidSpec = (spec: CollectionSpec): void => {
   for (const field of [...spec.indexes, ...(spec.textFields ?? [])]) {
     if (typeof field !== 'string' || !isSafeFieldPath(field)) {

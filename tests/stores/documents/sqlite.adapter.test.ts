@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CollectionSpec, FindQuery, ReadStore } from '../../../src/stores/documents/port.js';
+import type { CollectionSpec, Doc, FindQuery, ReadStore } from '../../../src/stores/documents/port.js';
 import { InvalidQueryError, ReadStoreUnavailableError } from '../../../src/stores/documents/errors.js';
 import { normaliseFindQuery } from '../../../src/stores/documents/query.js';
 import { createSqliteReadStore } from '../../../src/stores/documents/sqlite/index.js';
@@ -27,7 +27,7 @@ describe('SQLite read store specifics', () => {
     temp.remove();
   });
 
-  it('uses the expression indexes for filters and sorts on declared fields', async () => {
+  it('uses the key-column indexes for filters and sorts on declared fields', async () => {
     await store.ensureCollection('runs', spec);
     const c = store.collection('runs', spec);
     await c.bulkWrite(
@@ -45,12 +45,12 @@ describe('SQLite read store specifics', () => {
       return rows.map((r) => r.detail).join(' | ');
     };
     try {
-      expect(planOf({ where: { status: 'active' } })).toMatch(/USING INDEX ix:doc_runs:status/);
+      expect(planOf({ where: { status: 'active' } })).toMatch(/USING INDEX key:doc_runs:status/);
       expect(planOf({ where: { 'info.owner': 'u3' }, sort: { field: 'info.owner', order: 'desc' } })).toMatch(
-        /USING INDEX ix:doc_runs:info\.owner/,
+        /USING INDEX key:doc_runs:info\.owner/,
       );
       const sorted = planOf({ sort: { field: 'created', order: 'desc' }, limit: 10 });
-      expect(sorted).toMatch(/ix:doc_runs:created/);
+      expect(sorted).toMatch(/key:doc_runs:created/);
       expect(sorted).not.toMatch(/TEMP B-TREE/);
       expect(planOf({ where: { _id: 'r5' } })).toMatch(/sqlite_autoindex_doc_runs_1/);
     } finally {
@@ -58,36 +58,88 @@ describe('SQLite read store specifics', () => {
     }
   });
 
-  it('stores documents as JSONB and still reads, queries and replaces documents stored as JSON text', async () => {
-    await store.ensureCollection('runs', spec);
-    const c = store.collection('runs', spec);
-    await c.upsert({ _id: 'new', status: 'active', info: { owner: 'u1' }, created: '2024-02-01', title: 'Fresh' });
-    // A document written before documents were stored as JSONB.
+  it('brings a table written by an earlier version (expression indexes, JSON text) up to date and keeps its documents', async () => {
+    // The layout earlier versions wrote: only _id and doc, indexes over expressions of doc.
     const raw = new Database(file);
     try {
-      raw
-        .prepare('INSERT INTO doc_runs (_id, doc) VALUES (?, ?)')
-        .run('old', JSON.stringify({ _id: 'old', status: 'active', info: { owner: 'u2' }, created: '2024-01-01', title: 'Legacy \u2028 text' }));
-      const kinds = raw.prepare('SELECT _id, typeof(doc) AS kind FROM doc_runs ORDER BY _id').all();
-      expect(kinds).toEqual([
-        { _id: 'new', kind: 'blob' },
-        { _id: 'old', kind: 'text' },
-      ]);
+      raw.exec('CREATE TABLE doc_runs (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)');
+      raw.exec(`CREATE INDEX "ix:doc_runs:status" ON doc_runs (ifnull(json_extract(doc, '$.status'), -9e999), _id)`);
+      const insert = raw.prepare('INSERT INTO doc_runs (_id, doc) VALUES (?, ?)');
+      insert.run('old', JSON.stringify({ _id: 'old', status: 'active', info: { owner: 'u2' }, created: '2024-01-01', title: 'Legacy \u2028 text', _position: 3 }));
+      raw.prepare('INSERT INTO doc_runs (_id, doc) VALUES (?, jsonb(?))').run('older', JSON.stringify({ _id: 'older', status: 'finished', created: '2023-12-01' }));
     } finally {
       raw.close();
     }
-    expect(await c.get('old')).toEqual({ _id: 'old', status: 'active', info: { owner: 'u2' }, created: '2024-01-01', title: 'Legacy \u2028 text' });
+    await store.ensureCollection('runs', spec);
+    const c = store.collection('runs', spec);
+    await c.upsert({ _id: 'new', status: 'active', info: { owner: 'u1' }, created: '2024-02-01', title: 'Fresh' });
+
+    const check = new Database(file, { readonly: true });
+    try {
+      const indexes = (check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'doc_runs' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+      expect(indexes).toEqual(['key:doc_runs:created', 'key:doc_runs:info.owner', 'key:doc_runs:status', 'sqlite_autoindex_doc_runs_1']);
+      expect(check.prepare('SELECT _id, typeof(doc) AS kind FROM doc_runs ORDER BY _id').all()).toEqual([
+        { _id: 'new', kind: 'blob' },
+        { _id: 'old', kind: 'text' },
+        { _id: 'older', kind: 'blob' },
+      ]);
+    } finally {
+      check.close();
+    }
+    expect(await c.get('old')).toEqual({ _id: 'old', status: 'active', info: { owner: 'u2' }, created: '2024-01-01', title: 'Legacy \u2028 text', _position: 3 });
     expect((await c.find({ where: { status: 'active' }, sort: { field: 'created', order: 'asc' } })).map((d) => d._id)).toEqual(['old', 'new']);
+    expect((await c.find({ where: { 'info.owner': null }, sort: { field: 'created', order: 'desc' } })).map((d) => d._id)).toEqual(['older']);
     expect((await c.find({ where: { 'info.owner': 'u2' } })).map((d) => d._id)).toEqual(['old']);
     expect((await c.find({ text: 'legacy' })).map((d) => d._id)).toEqual(['old']);
-    await store.commitProjectionBatch({
-      checkpointId: 'legacy',
-      from: null,
-      to: 5n,
-      changes: [{ collection: 'runs', id: 'old', position: 5, doc: { _id: 'old', status: 'finished', info: { owner: 'u2' }, created: '2024-01-01' } }],
-    });
+
+    // The position stored inside the old document still guards it.
+    const replace = (from: bigint | null, to: bigint, position: number, status: string) =>
+      store.commitProjectionBatch({
+        checkpointId: 'legacy',
+        from,
+        to,
+        changes: [{ collection: 'runs', id: 'old', position, doc: { _id: 'old', status, info: { owner: 'u2' }, created: '2024-01-01' } }],
+      });
+    await replace(null, 2n, 2, 'stale');
+    expect((await c.get('old'))?.status).toBe('active');
+    await replace(2n, 5n, 5, 'finished');
     expect(await c.get('old')).toEqual({ _id: 'old', status: 'finished', info: { owner: 'u2' }, created: '2024-01-01', _position: 5 });
     expect(await c.count({ where: { status: 'active' } })).toBe(1);
+    expect((await c.find({ where: { status: 'finished' } })).map((d) => d._id).sort()).toEqual(['old', 'older']);
+  });
+
+  it('keeps every key column equal to the value SQLite reads from the document, through updates that change some of them', async () => {
+    const fields = ['s', 'n', 'b', 'nested.deep', 'obj', 'arr', 'gone', 'when', 'big'];
+    const wide: CollectionSpec = { indexes: fields };
+    await store.ensureCollection('wide', wide);
+    const c = store.collection('wide', wide);
+    const docs: Doc[] = [
+      { _id: 'a', s: 'plain', n: 3, b: true, nested: { deep: 'x' }, obj: { k: [1, 'é', null] }, arr: [3, 2, 1], gone: null, when: new Date(Date.UTC(2024, 0, 2)), big: 1.5e300 },
+      { _id: 'b', s: 'ünïcödé \u2028 "quoted"', n: -0.25, b: false, nested: 'not an object', arr: [], big: -1 },
+      { _id: 'c', nested: { deep: { deeper: 1 } }, obj: {}, n: Number.NaN, s: '' },
+      { _id: 'd', nested: [{ deep: 'inside an array' }] },
+    ];
+    await c.bulkWrite(docs.map((doc) => ({ op: 'upsert' as const, doc })));
+    // Updates that change one key column, none, or several.
+    await c.upsert({ ...docs[0]!, n: 4 });
+    await c.upsert({ ...docs[1]! });
+    await c.upsert({ _id: 'c', s: 'now set', b: true, gone: 'here' });
+    const check = new Database(file, { readonly: true });
+    try {
+      for (const field of fields) {
+        const rows = check
+          .prepare(`SELECT _id, "key:${field}" AS stored, ifnull(json_extract(doc, '$.${field}'), -9e999) AS fromDoc FROM doc_wide ORDER BY _id`)
+          .all() as { _id: string; stored: unknown; fromDoc: unknown }[];
+        for (const row of rows) expect({ field, id: row._id, value: row.stored }).toEqual({ field, id: row._id, value: row.fromDoc });
+      }
+    } finally {
+      check.close();
+    }
+    expect((await c.find({ where: { n: 4 } })).map((d) => d._id)).toEqual(['a']);
+    expect(await c.count({ where: { n: 3 } })).toBe(0);
+    expect((await c.find({ where: { s: 'now set' } })).map((d) => d._id)).toEqual(['c']);
+    expect((await c.find({ where: { b: true }, sort: { field: '_id', order: 'asc' } })).map((d) => d._id)).toEqual(['a', 'c']);
+    expect((await c.find({ where: { 'nested.deep': null }, sort: { field: '_id', order: 'asc' } })).map((d) => d._id)).toEqual(['b', 'c', 'd']);
   });
 
   it('rejects unsafe collection names and field paths before they reach SQL', async () => {

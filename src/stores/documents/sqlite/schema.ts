@@ -1,6 +1,6 @@
 import type { CollectionSpec } from '../port.js';
 import { assertSafeCollectionName, assertValidSpec } from '../query.js';
-import { quoteIdentifier, valueExpression } from './translateQuery.js';
+import { jsonValueExpression, keyColumnName, quoteIdentifier } from './translateQuery.js';
 
 /**
  * Collections live in tables named with this prefix and metadata in `meta_*` tables, so a
@@ -25,17 +25,35 @@ export const tableOf = (collection: string): string => {
 export const listCollectionsSql = `SELECT substr(name, ${COLLECTION_PREFIX.length + 1}) AS name FROM sqlite_schema
   WHERE type = 'table' AND name LIKE '${COLLECTION_PREFIX.replaceAll('_', '\\_')}%' ESCAPE '\\' ORDER BY name`;
 
-export const createTableSql = (table: string): string =>
-  `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table)} (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`;
+/** The column holding a document's `_position` (the position guard of projection writes). */
+export const POSITION_COLUMN = '_position';
 
-/** Table plus one expression index per declared field, with `_id` so sorted pages need no sort step. */
-export const collectionDdl = (table: string, spec: CollectionSpec): string[] => {
-  assertValidSpec(spec);
-  const indexes = [...new Set(spec.indexes)]
-    .filter((field) => field !== '_id')
-    .map(
-      (field) =>
-        `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`ix:${table}:${field}`)} ON ${quoteIdentifier(table)} (${valueExpression(field)}, _id)`,
-    );
-  return [createTableSql(table), ...indexes];
+/**
+ * A table holds each document (`doc`) and, in columns of their own, its `_position` and the values
+ * of its indexed fields: an update whose indexed values did not change then leaves those indexes
+ * alone, where an index over an expression of `doc` is rewritten on every update.
+ */
+export const createTableSql = (table: string, fields: readonly string[] = []): string => {
+  const keyColumns = fields.map((field) => `, ${quoteIdentifier(keyColumnName(field))}`).join('');
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table)} (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL, ${POSITION_COLUMN}${keyColumns})`;
 };
+
+/** Declared fields other than `_id` (which is the primary key), each once. */
+export const indexedFields = (spec: CollectionSpec): string[] => {
+  assertValidSpec(spec);
+  return [...new Set(spec.indexes)].filter((field) => field !== '_id');
+};
+
+/** Index over one key column, with `_id` so sorted pages need no sort step. */
+export const keyIndexSql = (table: string, field: string): string =>
+  `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`key:${table}:${field}`)} ON ${quoteIdentifier(table)} (${quoteIdentifier(keyColumnName(field))}, _id)`;
+
+/** Indexes over expressions of `doc`, as earlier versions made them (`ix:<table>:<field>`). */
+export const legacyIndexesSql = `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND name LIKE 'ix:%'`;
+
+/** Fills a key column added to a table that already holds documents. */
+export const fillKeyColumnSql = (table: string, field: string): string =>
+  `UPDATE ${quoteIdentifier(table)} SET ${quoteIdentifier(keyColumnName(field))} = ${jsonValueExpression(field)}`;
+
+export const fillPositionColumnSql = (table: string): string =>
+  `UPDATE ${quoteIdentifier(table)} SET ${POSITION_COLUMN} = CASE WHEN json_type(doc, '$._position') IN ('integer', 'real') THEN json_extract(doc, '$._position') END`;

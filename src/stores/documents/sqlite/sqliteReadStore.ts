@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import type { CollectionSpec, Doc, DocumentCollection, GuardedChange, ProjectionBatch, ReadStore, WriteOp } from '../port.js';
 import { CheckpointConflictError, InvalidQueryError, ReadStoreUnavailableError } from '../errors.js';
 import { assertSafeCollectionName, normaliseCountQuery, normaliseFindQuery } from '../query.js';
-import { ALIASES_TABLE, CHECKPOINTS_TABLE, collectionDdl, createTableSql, listCollectionsSql, metadataDdl, tableOf } from './schema.js';
+import { ALIASES_TABLE, CHECKPOINTS_TABLE, listCollectionsSql, metadataDdl, tableOf } from './schema.js';
+import { createDocumentTables } from './documentTables.js';
 import type { SqlParam } from './translateQuery.js';
 import { CASEFOLD_FUNCTION, countSql, findSql, quoteIdentifier } from './translateQuery.js';
 import { startWalCheckpointer } from '../../sqlite/walCheckpointer.js';
@@ -75,24 +76,8 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     return prepared;
   };
 
-  /** Tables this connection has created or seen, so each operation does not repeat the DDL. */
-  const knownTables = new Set<string>();
-  /** The DDL (table and indexes) this connection already ran, so a new handle on a known collection costs nothing. */
-  const appliedDdl = new Map<string, string>();
-  const ensureTable = (table: string, spec?: CollectionSpec): void => {
-    if (spec) {
-      const ddl = collectionDdl(table, spec);
-      const key = ddl.join(';\n');
-      if (knownTables.has(table) && appliedDdl.get(table) === key) return;
-      db.transaction(() => {
-        for (const sql of ddl) db.exec(sql);
-      })();
-      appliedDdl.set(table, key);
-    } else if (!knownTables.has(table)) {
-      db.exec(createTableSql(table));
-    }
-    knownTables.add(table);
-  };
+  const tables = createDocumentTables(db, statement);
+  const ensureTable = (table: string, spec?: CollectionSpec): void => tables.ensure(table, spec);
 
   const run = <R>(work: () => R): Promise<R> => {
     try {
@@ -112,25 +97,16 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
 
   const parseDoc = <T>(row: unknown): T => JSON.parse((row as { doc: string }).doc) as T;
 
-  // Documents are stored as JSONB: the index expressions and the position guard read fields of
-  // the old and the new document on every write, and JSONB spares them parsing the whole text.
-  const upsertSql = (table: string): string =>
-    `INSERT INTO ${quoteIdentifier(table)} (_id, doc) VALUES (?, jsonb(?)) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`;
-  const deleteSql = (table: string): string => `DELETE FROM ${quoteIdentifier(table)} WHERE _id = ?`;
-  // A document without a numeric _position counts as older than any change.
-  const guardedUpsertSql = (table: string): string =>
-    `${upsertSql(table)} WHERE coalesce(json_extract(doc, '$._position') < ?, 1)`;
-  const guardedDeleteSql = (table: string): string =>
-    `${deleteSql(table)} AND coalesce(json_extract(doc, '$._position') < ?, 1)`;
-
+  // Documents are stored as JSONB, which `json_extract` (text search, kind checks) reads without parsing.
   const applyOps = (table: string, ops: readonly WriteOp[]): void => {
+    tables.refreshIfSchemaChanged();
     for (const op of ops) {
       if (op.op === 'upsert') {
         checkDoc(op.doc);
-        statement(upsertSql(table)).run(op.doc._id, JSON.stringify(op.doc));
+        tables.put(table, op.doc._id, op.doc);
       } else if (op.op === 'delete') {
         checkId(op.id);
-        statement(deleteSql(table)).run(op.id);
+        tables.remove(table, op.id);
       } else {
         throw new InvalidQueryError(`unknown write op ${JSON.stringify((op as { op: unknown }).op)}`);
       }
@@ -151,7 +127,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
           return work();
         } catch (error) {
           if (!isMissingTable(error)) throw error;
-          knownTables.delete(table);
+          tables.forget(table);
           ensureTable(table, spec);
           return work();
         }
@@ -211,14 +187,13 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     }
     ensureTable(table);
     if (change.doc === null) {
-      statement(guardedDeleteSql(table)).run(change.id, change.position);
+      tables.remove(table, change.id, change.position);
       return;
     }
     if (change.doc._id !== undefined && change.doc._id !== change.id) {
       throw new InvalidQueryError(`change for ${change.id} carries a document with _id ${String(change.doc._id)}`);
     }
-    const doc = { ...change.doc, _id: change.id, _position: change.position };
-    statement(guardedUpsertSql(table)).run(change.id, JSON.stringify(doc), change.position);
+    tables.put(table, change.id, { ...change.doc, _id: change.id, _position: change.position }, change.position);
   };
 
   const commitBatch = db.transaction((batch: ProjectionBatch) => {
@@ -228,6 +203,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
       if (current === batch.to) return;
       throw new CheckpointConflictError(batch.checkpointId, batch.from, current);
     }
+    tables.refreshIfSchemaChanged();
     for (const change of batch.changes) applyGuardedChange(change);
     statement(
       `INSERT INTO ${CHECKPOINTS_TABLE} (id, position) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
@@ -244,7 +220,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
       run(() => {
         const table = tableOf(name);
         db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
-        knownTables.delete(table);
+        tables.forget(table);
         statements.clear();
       }),
     listCollections: () =>
@@ -259,7 +235,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
           commitBatch.immediate(batch);
         } catch (error) {
           // A rolled-back batch may have created tables this connection now wrongly remembers.
-          knownTables.clear();
+          tables.forget();
           throw error;
         }
       }),

@@ -33,9 +33,18 @@ const jsonPath = (field: string): string => {
  */
 const MISSING = '-9e999';
 
-/** The SQL expression for a field's value; identical to the one in the index definition. */
-export const valueExpression = (field: string): string =>
+/** A field's value read from the document itself (text search, and filling a new key column). */
+export const jsonValueExpression = (field: string): string =>
   field === '_id' ? '_id' : `ifnull(json_extract(doc, ${jsonPath(field)}), ${MISSING})`;
+
+/** The column holding an indexed field's value (`jsonValueExpression` of the document). */
+export const keyColumnName = (field: string): string => {
+  if (!isSafeFieldPath(field)) throw new Error(`unsafe field path ${JSON.stringify(field)}`);
+  return `key:${field}`;
+};
+
+/** An indexed field's value in queries: its key column. */
+export const valueExpression = (field: string): string => (field === '_id' ? '_id' : quoteIdentifier(keyColumnName(field)));
 
 const typeExpression = (field: string): string => `json_type(doc, ${jsonPath(field)})`;
 
@@ -134,7 +143,7 @@ const anyOf = (parts: readonly SqlFragment[]): SqlFragment =>
 const textSql = (text: NonNullable<NormalisedFilter['text']>): SqlFragment =>
   anyOf(
     text.fields.map((field) => ({
-      sql: `${typeExpression(field)} = 'text' AND instr(${CASEFOLD_FUNCTION}(${valueExpression(field)}), ?) > 0`,
+      sql: `${typeExpression(field)} = 'text' AND instr(${CASEFOLD_FUNCTION}(${jsonValueExpression(field)}), ?) > 0`,
       params: [text.needle.toLowerCase()],
     })),
   );
