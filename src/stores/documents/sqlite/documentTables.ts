@@ -10,7 +10,7 @@ import {
   legacyIndexesSql,
   POSITION_COLUMN,
 } from './schema.js';
-import { keyColumnName, quoteIdentifier } from './translateQuery.js';
+import { KEY_COLUMN_PREFIX, keyColumnName, quoteIdentifier } from './translateQuery.js';
 
 /** The columns a table has beyond `_id` and `doc`, as this connection last read them. */
 interface Layout {
@@ -86,7 +86,9 @@ export const createDocumentTables = (
   const layoutOf = (table: string): Layout => {
     const known = layouts.get(table);
     if (known) return known;
-    const fields = [...columnsOf(table)].filter((name) => name.startsWith('key:')).map((name) => name.slice('key:'.length));
+    const fields = [...columnsOf(table)]
+      .filter((name) => name.startsWith(KEY_COLUMN_PREFIX))
+      .map((name) => name.slice(KEY_COLUMN_PREFIX.length));
     const t = quoteIdentifier(table);
     const keyColumns = fields.map((field) => quoteIdentifier(keyColumnName(field)));
     const layout: Layout = {

@@ -37,10 +37,13 @@ const MISSING = '-9e999';
 export const jsonValueExpression = (field: string): string =>
   field === '_id' ? '_id' : `ifnull(json_extract(doc, ${jsonPath(field)}), ${MISSING})`;
 
+/** Names of the columns holding indexed values start with this, then the field's path. */
+export const KEY_COLUMN_PREFIX = 'key:';
+
 /** The column holding an indexed field's value (`jsonValueExpression` of the document). */
 export const keyColumnName = (field: string): string => {
   if (!isSafeFieldPath(field)) throw new Error(`unsafe field path ${JSON.stringify(field)}`);
-  return `key:${field}`;
+  return `${KEY_COLUMN_PREFIX}${field}`;
 };
 
 /** An indexed field's value in queries: its key column. */
