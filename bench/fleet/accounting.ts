@@ -11,7 +11,7 @@ import { benchEnvironment } from './setup.js';
  */
 
 interface HealthBody {
-  projections?: Array<{ name?: string; state?: string; lag?: string; head?: string; error?: string }>;
+  projections?: Array<{ name?: string; state?: string; checkpoint?: string | null; lag?: string; head?: string; error?: string }>;
 }
 
 const health = async (baseUrl: string): Promise<HealthBody | undefined> => {
@@ -73,11 +73,41 @@ export const readModelGames = async (baseUrl: string, runIds: readonly string[])
   return { games, finished };
 };
 
-/** Games per run as the event log has them: the deltas of every TaskResultsReported. */
-export const eventLogGames = async (dataDir: string): Promise<{ games: Record<string, number>; events: number }> => {
+/** The position the runs read model has applied, as /health reports it. */
+const runsCheckpoint = async (baseUrl: string): Promise<string | undefined> =>
+  (await health(baseUrl))?.projections?.find((projection) => projection.name === 'runs')?.checkpoint ?? undefined;
+
+/**
+ * The runs read model together with the log position it reflects: read between two identical
+ * checkpoints, so it can be compared with the log up to exactly there even while the server still
+ * appends (late calls whose clients gave up). `position` is undefined when it kept moving.
+ */
+export const readModelAtCheckpoint = async (
+  baseUrl: string,
+  runIds: readonly string[],
+  attempts = 5,
+): Promise<{ games: Record<string, number>; finished: number; position: bigint | undefined }> => {
+  for (let attempt = 1; ; attempt++) {
+    const before = await runsCheckpoint(baseUrl);
+    const readModel = await readModelGames(baseUrl, runIds);
+    const after = await runsCheckpoint(baseUrl);
+    if (before !== undefined && before === after) return { ...readModel, position: BigInt(before) };
+    if (attempt >= attempts) return { ...readModel, position: undefined };
+  }
+};
+
+/**
+ * Games per run as the event log has them: the deltas of every TaskResultsReported; `gamesUpTo`
+ * counts only the events at or before `upTo`.
+ */
+export const eventLogGames = async (
+  dataDir: string,
+  upTo?: bigint,
+): Promise<{ games: Record<string, number>; gamesUpTo: Record<string, number>; events: number }> => {
   const config = loadConfig(benchEnvironment(dataDir));
   const store = createSqliteEventStore({ path: config.eventStoreUrl.slice('sqlite:'.length), readonly: true });
   const games: Record<string, number> = {};
+  const gamesUpTo: Record<string, number> = {};
   let events = 0;
   try {
     let from = 0n;
@@ -90,13 +120,15 @@ export const eventLogGames = async (dataDir: string): Promise<{ games: Record<st
         if (event.type !== 'TaskResultsReported') continue;
         const delta = (event.data as { delta: { wins: number; losses: number; draws: number } }).delta;
         const runId = event.streamId.slice('run-'.length);
-        games[runId] = (games[runId] ?? 0) + delta.wins + delta.losses + delta.draws;
+        const played = delta.wins + delta.losses + delta.draws;
+        games[runId] = (games[runId] ?? 0) + played;
+        if (upTo !== undefined && event.position <= upTo) gamesUpTo[runId] = (gamesUpTo[runId] ?? 0) + played;
       }
     }
   } finally {
     await store.close();
   }
-  return { games, events };
+  return { games, gamesUpTo, events };
 };
 
 export interface LedgerCheck {
@@ -152,4 +184,46 @@ export const projectionTrouble = async (baseUrl: string): Promise<string[]> => {
   return (body.projections ?? [])
     .filter((projection) => projection.state === 'failed' || (projection.error ?? '') !== '')
     .map((projection) => `${projection.name ?? '?'} ${projection.state ?? '?'}: ${(projection.error ?? '').slice(0, 200)}`);
+};
+
+export interface LostUpdatesCheck {
+  lines: string[];
+  matches: boolean;
+  finished: number;
+  exitCode: number | null;
+}
+
+/**
+ * The whole "zero lost updates" check once the fleet has stopped: waits for the log and the
+ * projections to settle, reads the runs read model at a known position, stops the server, reads
+ * the log, and compares both with what the workers saw accepted, and with each other up to that
+ * position.
+ */
+export const checkLostUpdates = async (options: {
+  baseUrl: string;
+  dataDir: string;
+  runIds: readonly string[];
+  ledger: GameLedger;
+  stopServer: () => Promise<number | null>;
+}): Promise<LostUpdatesCheck> => {
+  await waitForLogToSettle(options.baseUrl, 3_000, 60_000);
+  const lag = await waitForProjections(options.baseUrl, 60_000);
+  const trouble = await projectionTrouble(options.baseUrl);
+  const readModel = await readModelAtCheckpoint(options.baseUrl, options.runIds);
+  const exitCode = await options.stopServer();
+  const eventLog = await eventLogGames(options.dataDir, readModel.position);
+  const check = checkLedger(options.ledger, {
+    [`event log (${count(eventLog.events)} run events)`]: eventLog.games,
+    [`runs read model (/api/get_run, projection lag ${lag ?? '?'})`]: readModel.games,
+  });
+  const lines = [...check.lines, ...trouble.map((line) => `PROJECTION NOT RUNNING: ${line}`)];
+  if (readModel.position === undefined) {
+    lines.push('read model and event log run by run: not compared (the read model kept moving while it was read)');
+  } else {
+    const differing = differingRuns(eventLog.gamesUpTo, readModel.games);
+    lines.push(
+      `read model and event log up to the read model's position ${readModel.position} agree run by run: ${differing === 0 ? 'yes' : `NO (${differing} runs differ)`}`,
+    );
+  }
+  return { lines, matches: check.matches, finished: readModel.finished, exitCode };
 };

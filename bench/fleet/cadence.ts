@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkLedger, differingRuns, eventLogGames, projectionTrouble, readModelGames, waitForLogToSettle, waitForProjections } from './accounting.js';
+import { checkLostUpdates } from './accounting.js';
 import type { FleetResults } from './cadenceFleet.js';
 import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type Harness } from './harness.js';
 import { percentileMs } from './histogram.js';
@@ -199,21 +199,15 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
     if (quit > 0) log(`  ${quit} workers quit (an error reply to request_version)`);
 
     log('\n== zero lost updates');
-    await waitForLogToSettle(harness.serverUrl!, 3_000, 60_000);
-    const lag = await waitForProjections(harness.serverUrl!, 60_000);
-    const trouble = await projectionTrouble(harness.serverUrl!);
-    const readModel = await readModelGames(harness.serverUrl!, harness.runIds);
-    const exitCode = await server.stop();
-    const eventLog = await eventLogGames(harness.dataDir);
-    const check = checkLedger(ledger, {
-      [`event log (${count(eventLog.events)} run events)`]: eventLog.games,
-      [`runs read model (/api/get_run, projection lag ${lag ?? '?'})`]: readModel.games,
+    const { lines, matches, finished, exitCode } = await checkLostUpdates({
+      baseUrl: harness.serverUrl!,
+      dataDir: harness.dataDir,
+      runIds: harness.runIds,
+      ledger,
+      stopServer: () => server.stop(),
     });
-    for (const line of check.lines) log(`  ${line}`);
-    for (const line of trouble) log(`  PROJECTION NOT RUNNING: ${line}`);
-    const differing = differingRuns(eventLog.games, readModel.games);
-    log(`  read model and event log agree run by run: ${differing === 0 ? 'yes' : `NO (${differing} runs differ)`}`);
-    log(`  zero lost updates: ${check.matches ? 'yes' : 'NO'}; ${readModel.finished} of ${harness.runIds.length} runs finished during the benchmark`);
+    for (const line of lines) log(`  ${line}`);
+    log(`  zero lost updates: ${matches ? 'yes' : 'NO'}; ${finished} of ${harness.runIds.length} runs finished during the benchmark`);
     log(`\nserver exit code ${exitCode}`);
     for (const name of ['server.log', 'projector.log']) {
       const summary = logSummary(path.join(harness.dir, name));

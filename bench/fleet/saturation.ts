@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkLedger, differingRuns, eventLogGames, projectionTrouble, readModelGames, waitForLogToSettle, waitForProjections } from './accounting.js';
+import { checkLostUpdates } from './accounting.js';
 import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type SaturationOutcome } from './harness.js';
 import { createEndpointStats, createLedger, mergeEndpointStats, mergeLedger, type EndpointStats } from './loadStats.js';
 import type { FleetOptions } from './options.js';
@@ -95,22 +95,16 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
     const median = ratios.length % 2 === 1 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
     log(`  mix / append-only, median of ${rounds.length} round${rounds.length > 1 ? 's' : ''}: ${fixed(100 * median, 0)}% (target ≥ 50%)`);
 
-    await waitForLogToSettle(harness.serverUrl!, 3_000, 60_000);
-    const lag = await waitForProjections(harness.serverUrl!, 60_000);
-    const trouble = await projectionTrouble(harness.serverUrl!);
-    const readModel = await readModelGames(harness.serverUrl!, harness.runIds);
-    const exitCode = await server.stop();
-    const eventLog = await eventLogGames(harness.dataDir);
-    const check = checkLedger(ledger, {
-      [`event log (${count(eventLog.events)} run events)`]: eventLog.games,
-      [`runs read model (projection lag ${lag ?? '?'})`]: readModel.games,
+    const { lines, matches, exitCode } = await checkLostUpdates({
+      baseUrl: harness.serverUrl!,
+      dataDir: harness.dataDir,
+      runIds: harness.runIds,
+      ledger,
+      stopServer: () => server.stop(),
     });
     log('\n== zero lost updates');
-    for (const line of check.lines) log(`  ${line}`);
-    for (const line of trouble) log(`  PROJECTION NOT RUNNING: ${line}`);
-    const differing = differingRuns(eventLog.games, readModel.games);
-    log(`  read model and event log agree run by run: ${differing === 0 ? 'yes' : `NO (${differing} runs differ)`}`);
-    log(`  zero lost updates: ${check.matches ? 'yes' : 'NO'}`);
+    for (const line of lines) log(`  ${line}`);
+    log(`  zero lost updates: ${matches ? 'yes' : 'NO'}`);
     log(`\nserver exit code ${exitCode}`);
     for (const name of ['server.log', 'projector.log']) {
       const summary = logSummary(path.join(harness.dir, name));
