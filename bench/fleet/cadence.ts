@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { checkLostUpdates } from './accounting.js';
 import type { FleetResults } from './cadenceFleet.js';
@@ -77,10 +78,22 @@ const startProgress = (harness: Harness, phase: () => string): (() => void) => {
     log(
       `  t=${fixed((now - started) / 1000, 0)}s ${phase()}: workers ${count(sum.started)}, with a task ${count(sum.withTask)}, ` +
         `in flight ${count(sum.inFlight)}, ${fixed(rate, 0)} req/s, server RSS ${fixed(rssMiB['server'] ?? Number.NaN, 0)} MiB, ` +
-        `projection lag ${lag === undefined ? '?' : count(lag)}${sum.quit > 0 ? `, quit ${sum.quit}` : ''}`,
+        `projection lag ${lag === undefined ? '?' : count(lag)}, ${walSizes(harness.dataDir)}${sum.quit > 0 ? `, quit ${sum.quit}` : ''}`,
     );
   }, 10_000);
   return () => clearInterval(timer);
+};
+
+/** Sizes of the server's SQLite WAL files: they grow when checkpoints cannot catch up with the writes. */
+const walSizes = (dataDir: string): string => {
+  const sizeMiB = (file: string): string => {
+    try {
+      return fixed(statSync(path.join(dataDir, file)).size / 2 ** 20, 0);
+    } catch {
+      return '-';
+    }
+  };
+  return `WAL: log ${sizeMiB('events.sqlite-wal')} MiB, read models ${sizeMiB('read.sqlite-wal')} MiB`;
 };
 
 /** Splits workers first…first+count−1 over the load processes in contiguous ranges. */
