@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { WriteGate } from './writeGate.js';
+import { GATE_HELD, GATE_OPEN, GATE_WRITING } from './writeGate.js';
 
 /**
  * Checkpoints a WAL database (the event log's or the read store's) from a worker thread of its own.
@@ -9,9 +11,13 @@ import { Worker } from 'node:worker_threads';
  * fsyncs, which on a slow disk take seconds and queue behind the other syncs on the same disk. From
  * here the writing connection never checkpoints: its commits only append to the WAL, and this thread
  * looks every `intervalMs` and, once the WAL has reached `minWalBytes` (at once when 0), copies it
- * back with a PASSIVE checkpoint, which never blocks that writer. SQLite restarts the WAL from its
- * beginning once a checkpoint has copied all of it, so the file stays about the size of one
- * interval's writes beyond that threshold.
+ * back with a PASSIVE checkpoint, which never blocks that writer.
+ *
+ * SQLite starts the WAL over only when a checkpoint has copied all of it before the next commit;
+ * with commits arriving all the time a PASSIVE pass never gets there, and the file would grow for as
+ * long as the load lasts. So once the file has reached `truncateAboveBytes`, the thread holds the
+ * writer's gate (see writeGate.ts) and runs a TRUNCATE checkpoint: it copies only what was committed
+ * during the PASSIVE pass, syncs, and empties the file, while the writer queues its commits.
  */
 export interface WalCheckpointer {
   /** Stops the thread; the database's own close then checkpoints what is left. */
@@ -23,6 +29,13 @@ export interface WalCheckpointerOptions {
   intervalMs: number;
   /** Checkpoint only once the WAL file has grown to this size (0: every interval); fewer, larger checkpoints sync less often. */
   minWalBytes?: number;
+  /**
+   * The writer's gate. Without one the thread only runs PASSIVE checkpoints, and under steady writes
+   * the WAL is never started over.
+   */
+  gate?: WriteGate;
+  /** Once the WAL file is this large, a gated TRUNCATE pass follows the PASSIVE one (default: `minWalBytes`). */
+  truncateAboveBytes?: number;
   /** Called once if the thread fails: the writer should then checkpoint by itself again. */
   onFailure: (error: unknown) => void;
 }
@@ -37,7 +50,9 @@ const plain = (error) => new Error((error && error.code ? error.code + ': ' : ''
 let db;
 try {
   db = new Database(workerData.path, { fileMustExist: true });
-  db.pragma('busy_timeout = 1000');
+  // Only the gated TRUNCATE pass waits (PASSIVE never does): for readers to leave the WAL, or for a
+  // writer on another connection. The writer of the gate queues meanwhile, so keep it short.
+  db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
   db.pragma('synchronous = NORMAL');
   db.pragma('wal_autocheckpoint = 0');
 } catch (error) {
@@ -50,12 +65,37 @@ const walSize = () => {
     return 0;
   }
 };
-const checkpoint = () => {
-  if (workerData.minWalBytes > 0 && walSize() < workerData.minWalBytes) return;
+const run = (mode) => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    db.pragma('wal_checkpoint(' + mode + ')');
   } catch (error) {
     if (!/SQLITE_BUSY|SQLITE_LOCKED/.test(String(error && error.code))) throw plain(error);
+  }
+};
+const gate = workerData.gate ? new Int32Array(workerData.gate) : undefined;
+// Waits out a transaction in progress (they are short and synchronous), for a bounded time.
+const hold = () => {
+  const deadline = Date.now() + workerData.holdWaitMs;
+  for (;;) {
+    const previous = Atomics.compareExchange(gate, 0, ${GATE_OPEN}, ${GATE_HELD});
+    if (previous !== ${GATE_WRITING}) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(gate, 0, ${GATE_WRITING}, left);
+  }
+};
+const release = () => {
+  if (Atomics.compareExchange(gate, 0, ${GATE_HELD}, ${GATE_OPEN}) === ${GATE_HELD}) Atomics.notify(gate, 0);
+};
+const checkpoint = () => {
+  const size = walSize();
+  if (workerData.minWalBytes > 0 && size < workerData.minWalBytes) return;
+  run('PASSIVE');
+  if (!gate || size < workerData.truncateAboveBytes || !hold()) return;
+  try {
+    run('TRUNCATE');
+  } finally {
+    release();
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
@@ -69,14 +109,29 @@ parentPort.on('message', (message) => {
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
+/** How long the thread waits for the writer's transaction in progress before skipping the TRUNCATE pass. */
+const HOLD_WAIT_MS = 200;
+const TRUNCATE_BUSY_TIMEOUT_MS = 200;
+
 export const startWalCheckpointer = (options: WalCheckpointerOptions): WalCheckpointer => {
+  const minWalBytes = options.minWalBytes ?? 0;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: driverPath, path: options.path, intervalMs: options.intervalMs, minWalBytes: options.minWalBytes ?? 0 },
+    workerData: {
+      driver: driverPath,
+      path: options.path,
+      intervalMs: options.intervalMs,
+      minWalBytes,
+      truncateAboveBytes: options.truncateAboveBytes ?? minWalBytes,
+      gate: options.gate?.buffer,
+      holdWaitMs: HOLD_WAIT_MS,
+      busyTimeoutMs: TRUNCATE_BUSY_TIMEOUT_MS,
+    },
   });
   worker.unref();
   let failed = false;
   const fail = (error: unknown): void => {
+    options.gate?.reset();
     if (failed) return;
     failed = true;
     options.onFailure(error);
@@ -84,6 +139,7 @@ export const startWalCheckpointer = (options: WalCheckpointerOptions): WalCheckp
   worker.on('error', fail);
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', (code) => {
+      options.gate?.reset();
       if (code !== 0) fail(new Error(`WAL checkpointer exited with code ${code}`));
       resolve();
     });

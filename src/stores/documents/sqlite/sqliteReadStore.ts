@@ -7,6 +7,8 @@ import { createDocumentTables } from './documentTables.js';
 import type { SqlParam } from './translateQuery.js';
 import { CASEFOLD_FUNCTION, countSql, findSql, quoteIdentifier } from './translateQuery.js';
 import { startWalCheckpointer } from '../../sqlite/walCheckpointer.js';
+import type { WriteGate } from '../../sqlite/writeGate.js';
+import { createWriteGate } from '../../sqlite/writeGate.js';
 
 export interface SqliteReadStoreOptions {
   /** A file path (or ':memory:'). */
@@ -20,9 +22,17 @@ export interface SqliteReadStoreOptions {
    * 0 leaves it to SQLite, inside the commits of this connection.
    */
   checkpointIntervalMs?: number;
+  /** Once the WAL file is this large, the checkpointer empties it; 64 MiB by default. */
+  truncateWalAboveBytes?: number;
+  /** Shared by the writer and its WAL checkpointer (tests pass their own, to hold it themselves). */
+  writeGate?: WriteGate;
 }
 
 const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
+/** Past this size the checkpointer empties the WAL (see walCheckpointer.ts). */
+const TRUNCATE_WAL_ABOVE_BYTES = 64 * 1024 * 1024;
+/** Writes wait at most this long for a checkpoint's TRUNCATE pass; beyond it SQLite's locking decides. */
+const MAX_CHECKPOINT_HOLD_MS = 2_000;
 
 const STATEMENT_CACHE_LIMIT = 512;
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|PROTOCOL)/;
@@ -53,16 +63,21 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
   );
   for (const ddl of metadataDdl) db.exec(ddl);
   const checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
-  const checkpointer =
+  const gate =
     checkpointIntervalMs > 0 && !db.memory
-      ? startWalCheckpointer({
-          path: db.name,
-          intervalMs: checkpointIntervalMs,
-          onFailure: () => {
-            if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
-          },
-        })
+      ? (options.writeGate ?? createWriteGate({ maxHoldMs: MAX_CHECKPOINT_HOLD_MS }))
       : undefined;
+  const checkpointer = gate
+    ? startWalCheckpointer({
+        path: db.name,
+        intervalMs: checkpointIntervalMs,
+        gate,
+        truncateAboveBytes: options.truncateWalAboveBytes ?? TRUNCATE_WAL_ABOVE_BYTES,
+        onFailure: () => {
+          if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+        },
+      })
+    : undefined;
   if (checkpointer) db.pragma('wal_autocheckpoint = 0');
 
   const statements = new Map<string, Database.Statement>();
@@ -85,6 +100,36 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     } catch (error) {
       return Promise.reject(translateError(error));
     }
+  };
+  /** Writes queued while the checkpointer holds the gate, run in order once it is released. */
+  let gatedWrites: Array<() => void> = [];
+  const runGatedWrites = (): void => {
+    if (!gate) return;
+    if (!gate.tryEnter()) {
+      gate.whenReleased(runGatedWrites);
+      return;
+    }
+    try {
+      const writes = gatedWrites;
+      gatedWrites = [];
+      for (const write of writes) write();
+    } finally {
+      gate.leave();
+    }
+  };
+  const write = <R>(work: () => R): Promise<R> => {
+    if (!gate) return run(work);
+    if (gatedWrites.length === 0 && gate.tryEnter()) {
+      try {
+        return run(work);
+      } finally {
+        gate.leave();
+      }
+    }
+    return new Promise<R>((resolve, reject) => {
+      gatedWrites.push(() => void run(work).then(resolve, reject));
+      if (gatedWrites.length === 1) gate.whenReleased(runGatedWrites);
+    });
   };
   const translateError = (error: unknown): unknown => {
     if (!db.open) return new ReadStoreUnavailableError('the SQLite read store is closed', { cause: error });
@@ -117,8 +162,8 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     const table = tableOf(name);
     let ready = false;
     /** Creates the table on first use, and again if another connection dropped it meanwhile. */
-    const withTable = <R>(work: () => R): Promise<R> =>
-      run(() => {
+    const withTable = <R>(work: () => R, runner: (work: () => R) => Promise<R> = run): Promise<R> =>
+      runner(() => {
         if (!ready) {
           ensureTable(table, spec);
           ready = true;
@@ -154,9 +199,9 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
             return row ? [parseDoc<T>(row)] : [];
           });
         }),
-      upsert: (doc) => withTable(() => applyOps(table, [{ op: 'upsert', doc }])),
-      delete: (id) => withTable(() => applyOps(table, [{ op: 'delete', id }])),
-      bulkWrite: (ops) => withTable(() => db.transaction(() => applyOps(table, ops))()),
+      upsert: (doc) => withTable(() => applyOps(table, [{ op: 'upsert', doc }]), write),
+      delete: (id) => withTable(() => applyOps(table, [{ op: 'delete', id }]), write),
+      bulkWrite: (ops) => withTable(() => db.transaction(() => applyOps(table, ops))(), write),
       find: (query) =>
         withTable(() => {
           const { sql, params } = findSql(table, normaliseFindQuery(query, spec));
@@ -214,10 +259,10 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
 
   return {
     kind: 'sqlite',
-    ensureCollection: (name, spec) => run(() => ensureTable(tableOf(name), spec)),
+    ensureCollection: (name, spec) => write(() => ensureTable(tableOf(name), spec)),
     collection,
     dropCollection: (name) =>
-      run(() => {
+      write(() => {
         const table = tableOf(name);
         db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`);
         tables.forget(table);
@@ -230,7 +275,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     // IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
     // can fail with SQLITE_BUSY without waiting when another connection committed in between.
     commitProjectionBatch: (batch) =>
-      run(() => {
+      write(() => {
         try {
           commitBatch.immediate(batch);
         } catch (error) {
@@ -239,7 +284,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
           throw error;
         }
       }),
-    deleteCheckpoint: (id) => run(() => void statement(`DELETE FROM ${CHECKPOINTS_TABLE} WHERE id = ?`).run(id)),
+    deleteCheckpoint: (id) => write(() => void statement(`DELETE FROM ${CHECKPOINTS_TABLE} WHERE id = ?`).run(id)),
 
     getAlias: (logical) =>
       run(() => {
@@ -249,7 +294,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
         return row?.physical ?? null;
       }),
     setAlias: (logical, physical) =>
-      run(() => {
+      write(() => {
         checkAliasName(logical);
         checkAliasName(physical);
         statement(
@@ -260,6 +305,8 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
     ping: () => run(() => void statement('SELECT 1').get()),
     close: async () => {
       await checkpointer?.stop();
+      // Stopping opened the gate; writes still queued behind it go in before the connection closes.
+      if (gatedWrites.length > 0) runGatedWrites();
       return run(() => {
         if (db.open) db.close();
       });

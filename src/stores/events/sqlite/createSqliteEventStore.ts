@@ -1,4 +1,6 @@
 import { startWalCheckpointer } from '../../sqlite/walCheckpointer.js';
+import type { WriteGate } from '../../sqlite/writeGate.js';
+import { createWriteGate } from '../../sqlite/writeGate.js';
 import type { EventStore, NewEvent } from '../port.js';
 import { EventStoreUnavailableError } from '../errors.js';
 import type { PreparedEvent } from './appendInTransaction.js';
@@ -45,6 +47,8 @@ export interface SqliteEventStoreOptions {
   cacheSizeKiB?: number;
   /** Open for reading only (e.g. a projector process next to the writer); append then fails. */
   readonly?: boolean;
+  /** Shared by the writer and its WAL checkpointer (tests pass their own, to hold it themselves). */
+  writeGate?: WriteGate;
   /** How FULL makes commits durable off the event loop (tests replace it to control timing). */
   openWalSync?: (walPath: string) => WalSync;
   /**
@@ -73,6 +77,9 @@ export const SQLITE_EVENT_STORE_DEFAULTS = {
   cacheSizeKiB: 65_536,
 } as const;
 
+/** Appends wait at most this long for a checkpoint's TRUNCATE pass; beyond it SQLite's locking decides. */
+const MAX_CHECKPOINT_HOLD_MS = 2_000;
+
 export function createSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   const readonly = options.readonly ?? false;
   const synchronous = options.synchronous ?? SQLITE_EVENT_STORE_DEFAULTS.synchronous;
@@ -96,17 +103,21 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   // the event loop. From its own thread it never blocks the writer; it still waits for the WAL to
   // reach the autocheckpoint size, so the disk sees as few of those syncs as before.
   const checkpointIntervalMs = options.checkpointIntervalMs ?? SQLITE_EVENT_STORE_DEFAULTS.checkpointIntervalMs;
-  const checkpointer =
+  const gate =
     !readonly && checkpointIntervalMs > 0 && !db.memory
-      ? startWalCheckpointer({
-          path: db.name,
-          intervalMs: checkpointIntervalMs,
-          minWalBytes: autocheckpointPages * Number(db.pragma('page_size', { simple: true })),
-          onFailure: () => {
-            if (db.open) db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
-          },
-        })
+      ? (options.writeGate ?? createWriteGate({ maxHoldMs: MAX_CHECKPOINT_HOLD_MS }))
       : undefined;
+  const checkpointer = gate
+    ? startWalCheckpointer({
+        path: db.name,
+        intervalMs: checkpointIntervalMs,
+        minWalBytes: autocheckpointPages * Number(db.pragma('page_size', { simple: true })),
+        gate,
+        onFailure: () => {
+          if (db.open) db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
+        },
+      })
+    : undefined;
   if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const read = prepareReadStatements(db);
   const commitListeners = new Set<(rows: EventRow[]) => void>();
@@ -139,6 +150,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         },
         ...(walSync ? { syncCommitted: () => walSync.sync() } : {}),
         publishVisibleBound: (bound) => sharedBound?.set(bound),
+        ...(gate ? { gate } : {}),
       });
   const visibleHead = (): number => {
     const head = read.headPosition.get() ?? 0;
@@ -207,9 +219,10 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     async close() {
       if (closed) return;
+      // Stopped first, so the gate is open for the last flush.
+      await checkpointer?.stop();
       committer?.flush();
       await walSync?.close();
-      await checkpointer?.stop();
       closed = true;
       for (const listener of [...closeListeners]) listener();
       db.close();

@@ -7,6 +7,7 @@ import type { EventRow } from './rows.js';
 import type { ReadStatements, WriteStatements } from './statements.js';
 import type { StreamHeads } from './streamHeads.js';
 import { UNBOUNDED } from './visibleBound.js';
+import type { WriteGate } from '../../sqlite/writeGate.js';
 
 export interface GroupCommitStats {
   /** Transactions committed, batches and one-by-one retries alike. */
@@ -52,6 +53,8 @@ export interface GroupCommitDependencies {
    * head before a transaction starts, lifted to UNBOUNDED once no commit awaits its sync.
    */
   publishVisibleBound?: (bound: number) => void;
+  /** Shared with the WAL checkpointer: while it holds the gate, commits wait in the queue. */
+  gate?: WriteGate;
 }
 
 interface QueuedAppend extends AppendRequest {
@@ -70,6 +73,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
   let queue: QueuedAppend[] = [];
   let queuedEvents = 0;
   let scheduled: NodeJS.Immediate | undefined;
+  let waitingForGate = false;
   let knownDataVersion = write.dataVersion.get();
   /** Transactions committed whose sync has not finished yet. */
   let unsynced = 0;
@@ -88,11 +92,24 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       clearImmediate(scheduled);
       scheduled = undefined;
     }
-    if (queue.length === 0) return;
+    if (queue.length === 0 || waitingForGate) return;
+    const gate = deps.gate;
+    if (gate && !gate.tryEnter()) {
+      waitingForGate = true;
+      gate.whenReleased(() => {
+        waitingForGate = false;
+        flush();
+      });
+      return;
+    }
     const batch = queue;
     queue = [];
     queuedEvents = 0;
-    commitBatch(batch);
+    try {
+      commitBatch(batch);
+    } finally {
+      gate?.leave();
+    }
   };
 
   const beginWriting = (): void => {
