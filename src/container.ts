@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import type { EventStore } from './stores/events/port.js';
 import type { ReadStore } from './stores/documents/port.js';
 import { openEventStore } from './stores/events/fromUrl.js';
+import { createSystemLog, type SystemLog } from './commands/system/systemLog.js';
 import { openReadStore } from './stores/documents/fromUrl.js';
 import type { Projection } from './projections/projection.js';
 import { projections as catalog } from './projections/catalog.js';
@@ -44,6 +45,8 @@ export const TOKENS = {
   /** The book registry (`book_sri` for workers), seeded from BOOKS_FILE, synced from GitHub in http mode. */
   books: Symbol('Books') as InjectionToken<BooksService>,
   runService: Symbol('RunService') as InjectionToken<RunService>,
+  /** The server's own events: instances starting and stopping, diagnostics for the audit log. */
+  systemLog: Symbol('SystemLog') as InjectionToken<SystemLog>,
   /** Closes what the container created on first use (run service, authenticator), newest first. */
   closers: Symbol('Closers') as InjectionToken<Closers>,
 } as const;
@@ -181,6 +184,8 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
     return service;
   });
   container.register(TOKENS.books, { useFactory: books });
+  const systemLog = createSystemLog({ eventStore, onError: (err) => logger.error({ err }, 'could not record a system event') });
+  container.register(TOKENS.systemLog, { useValue: systemLog });
   container.register(TOKENS.runService, {
     useFactory: once(() => {
       const runService = createRunService({
@@ -188,7 +193,10 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
         snapshots: readStore.collection<SnapshotDoc>('run_snapshots', { indexes: [] }),
         requestTaskConcurrency: config.requestTaskConcurrency,
         onError: (err, where) => logger.error({ err }, `run service: ${where}`),
-        onDiagnostic: (message) => logger.warn(message),
+        onDiagnostic: (message) => {
+          logger.warn(message);
+          void systemLog.diagnostic(message);
+        },
         bookSriOf: (book) => books().registry.sriOf(book),
         machineLimitOf: (username) => userDirectory().get(username)?.machineLimit ?? LIMITS.defaultMachineLimit,
         ...(projections.some((projection) => CONTRIBUTORS in projection.collections)

@@ -40,6 +40,17 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
       await runService.start();
     }
   });
+  // Upstream's system_event entries: an instance that listened records its start and its stop.
+  const systemLog = container.resolve(TOKENS.systemLog);
+  let instance: string | undefined;
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    instance = typeof address === 'object' && address !== null ? String(address.port) : String(address);
+    await systemLog.started(instance);
+  });
+  app.addHook('preClose', async () => {
+    if (instance !== undefined) await systemLog.stopped(instance);
+  });
   await app.register(healthRoutes(container));
   const openApi = createOpenApiRegistry();
   await app.register(publicApiRoutes(container, { openApi }));

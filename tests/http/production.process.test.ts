@@ -48,6 +48,18 @@ describeWithMongo('production topology: query server and separate projector on K
   const append = (stream: string) =>
     events.append(stream, [{ type: 'Noted', data: {}, metadata: { actor: 'test', correlationId: randomUUID() } }], 'any');
 
+  /** A listening server records its start (`system` stream); the tests' own events come after it. */
+  const waitForServerStarted = async (port: number): Promise<void> => {
+    await waitForHttp(`http://127.0.0.1:${port}/health`);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const started = (await events.readStream('system').catch(() => [])).filter((event) => event.type === 'ServerStarted');
+      if (started.some((event) => (event.data as { instance?: unknown }).instance === String(port))) return;
+      if (Date.now() > deadline) throw new Error(`no ServerStarted for port ${port}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
   const readStoreUrl = (): string => `${mongo.url().replace(/\/$/, '')}/topology_${randomBytes(5).toString('hex')}`;
 
   it('by default the server runs the projections on a thread of its own, on the production stores too', async () => {
@@ -60,6 +72,7 @@ describeWithMongo('production topology: query server and separate projector on K
       HOST: '127.0.0.1',
     });
     processes.push(server);
+    await waitForServerStarted(port);
     await append('run-1');
     const { position } = await append('run-2');
     const body = await waitUntilCaughtUp(port, position, server.output);
@@ -76,6 +89,7 @@ describeWithMongo('production topology: query server and separate projector on K
     const server = spawnTs('src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1', RUN_PROJECTIONS: 'off' });
     const projector = spawnTs('src/projector.ts', env);
     processes.push(server, projector);
+    await waitForServerStarted(port);
 
     await append('run-1');
     await append('run-2');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTION_MESSAGE_SIZE, actionId, runDisplayName, type ActionDocument } from '../../src/projections/actions/actionDocument.js';
 import { ACTIONS, actionsProjection } from '../../src/projections/actions/actionsProjection.js';
 import { runEventActions } from '../../src/projections/actions/auditActions.js';
+import type { RecordedEvent } from '../../src/stores/events/port.js';
 import { docsOf, projectInMemory } from '../http/public/support/projectInMemory.js';
 import { recordAll } from '../http/public/support/recordedEvents.js';
 import { buildScenario, RUN_FIXED, RUN_SPRT, RUN_SPSA } from '../http/public/support/runScenario.js';
@@ -93,5 +94,33 @@ describe('actions read model (audit log)', () => {
     );
     expect(entry?.message).toHaveLength(ACTION_MESSAGE_SIZE);
     expect(entry?.message?.startsWith('Auto purge (not performed): yyy')).toBe(true);
+  });
+
+  it('records the system stream: starts and stops as system_event, diagnostics as log_message, malformed events not at all', () => {
+    const systemEvent = (position: bigint, type: string, data: unknown, streamId = 'system'): RecordedEvent => ({
+      id: `00000000-0000-4000-9000-${position.toString().padStart(12, '0')}`,
+      streamId,
+      revision: position,
+      position,
+      type,
+      data,
+      metadata: { actor: 'fishtest.system', correlationId: 'c', serverTime: '2026-11-01T00:00:00.000Z' },
+    });
+    const docs = docsOf(
+      projectInMemory([actionsProjection], [
+        systemEvent(1n, 'ServerStarted', { instance: '6543' }),
+        systemEvent(2n, 'DiagnosticLogged', { message: 'm'.repeat(6000) }),
+        systemEvent(3n, 'ServerStopped', { instance: '6543' }),
+        systemEvent(4n, 'ServerStarted', { port: 1 }),
+        systemEvent(5n, 'ServerStarted', { instance: '1' }, 'run-x'),
+      ]),
+      ACTIONS,
+    ) as ActionDocument[];
+    expect(docs.map((entry) => [entry.action, entry.username, entry.message?.slice(0, 20)])).toEqual([
+      ['system_event', 'fishtest.system', 'start fishtest@6543'],
+      ['log_message', 'fishtest.system', 'm'.repeat(20)],
+      ['system_event', 'fishtest.system', 'stop fishtest@6543'],
+    ]);
+    expect(docs[1]?.message).toHaveLength(ACTION_MESSAGE_SIZE);
   });
 });

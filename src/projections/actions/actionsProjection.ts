@@ -7,7 +7,8 @@ import { WORKER_STREAM_PREFIX } from '../../domain/workers/streams.js';
 import type { DocChange, DocKey, Projection } from '../projection.js';
 import { asRunEvent, RUN_STOPPING_TYPES, TASK_STOPPING_TYPES, withoutStoppedTasks } from '../runs/runEventFacts.js';
 import { actionId, type ActionDocument, type ActionFields } from './actionDocument.js';
-import { networkEventActions, runEventActions, userEventActions, type ActionRunDocument } from './auditActions.js';
+import { SYSTEM_EVENT_TYPES, SYSTEM_STREAM, type SystemEvent } from '../../domain/system/events.js';
+import { networkEventActions, runEventActions, systemEventActions, userEventActions, type ActionRunDocument } from './auditActions.js';
 
 export const ACTIONS = 'actions';
 /** Per run: branch, owner and the workers of its active tasks, which its audit entries name. */
@@ -28,6 +29,7 @@ const RUN_TYPES = [
 
 const NETWORK_TYPES: ReadonlySet<string> = new Set(NETWORK_EVENT_TYPES);
 const USER_TYPES: ReadonlySet<string> = new Set(USER_EVENT_TYPES);
+const SYSTEM_TYPES: ReadonlySet<string> = new Set(SYSTEM_EVENT_TYPES);
 
 const WORKER_BLOCK_TYPES = ['WorkerBlocked', 'WorkerUnblocked'] as const;
 
@@ -45,7 +47,7 @@ const workerBlockActions = (event: RecordedEvent): ActionFields[] => {
   ];
 };
 
-const hasName = (data: unknown, field: 'name' | 'username'): boolean =>
+const hasName = (data: unknown, field: 'name' | 'username' | 'instance' | 'message'): boolean =>
   typeof data === 'object' && data !== null && typeof (data as Record<string, unknown>)[field] === 'string';
 
 /** The entries of a non-run event (networks, users, worker machines). */
@@ -57,6 +59,10 @@ const otherActions = (event: RecordedEvent): ActionFields[] => {
     return userEventActions({ type: event.type, data: event.data } as UserEvent);
   }
   if (event.type === 'WorkerBlocked' || event.type === 'WorkerUnblocked') return workerBlockActions(event);
+  const systemField = event.type === 'DiagnosticLogged' ? 'message' : 'instance';
+  if (event.streamId === SYSTEM_STREAM && SYSTEM_TYPES.has(event.type) && hasName(event.data, systemField)) {
+    return systemEventActions({ type: event.type, data: event.data } as SystemEvent);
+  }
   return [];
 };
 
@@ -96,7 +102,7 @@ export const actionsProjection: Projection = {
     },
     [ACTION_RUNS]: { indexes: [] },
   },
-  eventTypes: [...RUN_TYPES, ...NETWORK_EVENT_TYPES, ...USER_EVENT_TYPES, ...WORKER_BLOCK_TYPES],
+  eventTypes: [...RUN_TYPES, ...NETWORK_EVENT_TYPES, ...USER_EVENT_TYPES, ...WORKER_BLOCK_TYPES, ...SYSTEM_EVENT_TYPES],
   keys: (event) => {
     const entries = actionsOf(event, null).map((_, index): DocKey => ({ collection: ACTIONS, id: actionId(event.position, index) }));
     const run = asRunEvent(event);

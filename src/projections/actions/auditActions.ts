@@ -2,6 +2,7 @@ import type { NetworkEvent } from '../../domain/networks/events.js';
 import type { RunEvent } from '../../domain/runs/events.js';
 import { newRunMessage } from '../../domain/runs/run-messages.js';
 import type { UserEvent } from '../../domain/users/index.js';
+import { SYSTEM_USERNAME, type SystemEvent } from '../../domain/system/events.js';
 import type { Doc } from '../../stores/documents/port.js';
 import { runDisplayName, truncateMessage, type ActionFields } from './actionDocument.js';
 
@@ -135,6 +136,20 @@ export const userEventActions = (event: UserEvent): ActionFields[] => {
       return [{ action: 'block_user', username: event.data.by, user: event.data.username, message: 'blocked' }];
     case 'UserUnblocked':
       return [{ action: 'block_user', username: event.data.by, user: event.data.username, message: 'unblocked' }];
+    default:
+      return [];
+  }
+};
+
+/** Upstream's `system_event` entries for an instance starting or stopping, and `log_message` for diagnostics. */
+export const systemEventActions = (event: SystemEvent): ActionFields[] => {
+  switch (event.type) {
+    case 'ServerStarted':
+      return [{ action: 'system_event', username: SYSTEM_USERNAME, message: `start fishtest@${event.data.instance}` }];
+    case 'ServerStopped':
+      return [{ action: 'system_event', username: SYSTEM_USERNAME, message: `stop fishtest@${event.data.instance}` }];
+    case 'DiagnosticLogged':
+      return [{ action: 'log_message', username: SYSTEM_USERNAME, message: truncateMessage(event.data.message) }];
     default:
       return [];
   }
