@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { MIX_OPS, type MixOp } from './saturationLoad.js';
 
 export interface FleetOptions {
   mode: 'cadence' | 'saturation';
@@ -18,6 +19,8 @@ export interface FleetOptions {
   durationSeconds: number;
   saturationWorkers: number;
   rounds: number;
+  /** Saturation: one call of the mix alone instead of the mix. */
+  only?: MixOp;
   logLevel: string;
   synchronous: 'FULL' | 'NORMAL';
   /** thread (the server's default), inline (on the server's event loop), process (npm run projector). */
@@ -50,6 +53,8 @@ export const USAGE = `npm run bench:fleet -- [options]
   --saturation-workers W      virtual workers holding tasks in the mix (2000)
   --rounds R                  append-only and mix measured R times, alternately (3); the ratio
                               is the median of the rounds' ratios, as this machine's speed drifts
+  --only CALL                 send one call of the mix alone (beat, request_version, request_task,
+                              update_task), to see its cost against the same baselines
  both
   --runs R                    approved runs created before the server starts (200)
   --users U                   accounts the workers belong to (4)
@@ -95,6 +100,7 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
       duration: { type: 'string' },
       'saturation-workers': { type: 'string' },
       rounds: { type: 'string' },
+      only: { type: 'string' },
       'log-level': { type: 'string' },
       synchronous: { type: 'string' },
       projections: { type: 'string' },
@@ -111,6 +117,8 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
   if (mode !== 'cadence' && mode !== 'saturation') throw new Error('--mode must be cadence or saturation');
   const synchronous = values.synchronous ?? 'FULL';
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new Error('--synchronous must be FULL or NORMAL');
+  const only = values.only;
+  if (only !== undefined && !(MIX_OPS as string[]).includes(only)) throw new Error(`--only must be one of ${MIX_OPS.join(', ')}`);
   const projections = values['separate-projector'] ? 'process' : (values.projections ?? 'thread');
   if (projections !== 'thread' && projections !== 'inline' && projections !== 'process') {
     throw new Error('--projections must be thread, inline or process');
@@ -133,6 +141,7 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
     durationSeconds: positive('duration', values.duration, 15),
     saturationWorkers: Math.round(positive('saturation-workers', values['saturation-workers'], 2000)),
     rounds: Math.round(positive('rounds', values.rounds, 3)),
+    ...(only === undefined ? {} : { only: only as MixOp }),
     logLevel: values['log-level'] ?? 'warn',
     synchronous,
     projections,

@@ -28,12 +28,16 @@ const show = (title: string, outcome: SaturationOutcome): number => {
 };
 
 export const runSaturationMode = async (options: FleetOptions): Promise<void> => {
-  const mixShares = Object.entries(PRODUCTION_MIX)
-    .map(([op, weight]) => `${op} ${weight}`)
-    .join(', ');
+  const mixShares =
+    options.only === undefined
+      ? `mix weights ${Object.entries(PRODUCTION_MIX)
+          .map(([op, weight]) => `${op} ${weight}`)
+          .join(', ')}`
+      : `${options.only} alone instead of the mix`;
+  const mixName = options.only === undefined ? 'production mix' : `${options.only} only`;
   log(
     `fleet benchmark, saturation mode: ${options.connections} keep-alive connections, ${options.durationSeconds} s per measurement; ` +
-      `mix weights ${mixShares} over ${count(options.saturationWorkers)} workers holding tasks`,
+      `${mixShares} over ${count(options.saturationWorkers)} workers holding tasks`,
   );
   const harness = await prepareHarness(options);
   try {
@@ -69,11 +73,17 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
       const mix = await saturate(
         harness,
         'mix',
-        { ...common, port: server.port, workers: options.saturationWorkers, firstWorker: (round - 1) * options.saturationWorkers },
+        {
+          ...common,
+          port: server.port,
+          workers: options.saturationWorkers,
+          firstWorker: (round - 1) * options.saturationWorkers,
+          ...(options.only === undefined ? {} : { only: options.only }),
+        },
         `mix-${round}`,
       );
       mergeLedger(ledger, mix.ledger);
-      const mixRate = show(`fleet server: production mix of worker calls${of}`, mix);
+      const mixRate = show(`fleet server: ${options.only === undefined ? 'production mix of worker calls' : `${options.only} only`}${of}`, mix);
       const endpoints = mix.stats['measured'] ?? {};
       const total = totalOf(endpoints);
       const realised = Object.entries(endpoints)
@@ -87,13 +97,16 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
     log(`  hello-world ${count(helloRate)} req/s`);
     for (const [index, round] of rounds.entries()) {
       log(
-        `  round ${index + 1}: append-only ${count(round.append)} req/s, production mix ${count(round.mix)} req/s, ` +
-          `mix / append-only = ${fixed((100 * round.mix) / round.append, 0)}%, mix / hello-world = ${fixed((100 * round.mix) / helloRate, 0)}%`,
+        `  round ${index + 1}: append-only ${count(round.append)} req/s, ${mixName} ${count(round.mix)} req/s, ` +
+          `${mixName} / append-only = ${fixed((100 * round.mix) / round.append, 0)}%, ${mixName} / hello-world = ${fixed((100 * round.mix) / helloRate, 0)}%`,
       );
     }
     const ratios = rounds.map((round) => round.mix / round.append).sort((a, b) => a - b);
     const median = ratios.length % 2 === 1 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
-    log(`  mix / append-only, median of ${rounds.length} round${rounds.length > 1 ? 's' : ''}: ${fixed(100 * median, 0)}% (target ≥ 50%)`);
+    log(
+      `  ${mixName} / append-only, median of ${rounds.length} round${rounds.length > 1 ? 's' : ''}: ${fixed(100 * median, 0)}%` +
+        (options.only === undefined ? ' (target ≥ 50%)' : ''),
+    );
 
     const { lines, matches, exitCode } = await checkLostUpdates({
       baseUrl: harness.serverUrl!,

@@ -15,7 +15,8 @@ const TIMEOUT_MS = 30_000;
 
 /** Production shares (worker-protocol.md, "Load the fleet produces"), request_task at the version-check rate. */
 export const PRODUCTION_MIX = { beat: 55, request_version: 12, request_task: 12, update_task: 5 } as const;
-type MixOp = keyof typeof PRODUCTION_MIX;
+export type MixOp = keyof typeof PRODUCTION_MIX;
+export const MIX_OPS = Object.keys(PRODUCTION_MIX) as MixOp[];
 
 /** `hello-close`: the hello route with a new connection per request, as the fleet calls. */
 export type SaturationTarget = 'mix' | 'hello' | 'hello-close' | 'append';
@@ -29,6 +30,8 @@ export interface SaturationSettings {
   firstWorker: number;
   workers: number;
   users: number;
+  /** mix only: send this call alone instead of the production mix. */
+  only?: MixOp;
 }
 
 export interface SaturationResults {
@@ -45,7 +48,8 @@ interface MixWorker {
   task?: { runId: string; taskId: number; run: RunShape; numGames: number; stats: TaskResults };
 }
 
-const pickOp = (): MixOp => {
+const pickOp = (only: MixOp | undefined): MixOp => {
+  if (only !== undefined) return only;
   const total = PRODUCTION_MIX.beat + PRODUCTION_MIX.request_version + PRODUCTION_MIX.request_task + PRODUCTION_MIX.update_task;
   let draw = Math.random() * total;
   for (const op of Object.keys(PRODUCTION_MIX) as MixOp[]) {
@@ -199,7 +203,7 @@ export const runSaturation = async (settings: SaturationSettings, warmedUp: () =
           return undefined;
         };
         while (!over()) {
-          const op = pickOp();
+          const op = pickOp(settings.only);
           const send = (request: Buffer) => connection.send(request);
           if (op === 'request_version') {
             const worker = next(undefined)!;
