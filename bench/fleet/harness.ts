@@ -6,7 +6,7 @@ import { mergePhaseStats, type PhaseStats } from './loadStats.js';
 import type { FleetOptions } from './options.js';
 import { forkLoadProcess, freePort, spawnBackground, spawnServer, type LoadProcess, type ServerProcess } from './processes.js';
 import { createResourceMonitor, waitForQuietMachine, type ResourceMonitor, type Summary } from './resourceMonitor.js';
-import type { SaturationResults, SaturationTarget } from './saturationLoad.js';
+import type { MixOp, SaturationResults, SaturationTarget } from './saturationLoad.js';
 import { benchEnvironment, createRuns, createUsers } from './setup.js';
 import { createLedger, mergeLedger, type GameLedger } from './loadStats.js';
 
@@ -183,7 +183,7 @@ export interface SaturationOutcome {
 export const saturate = async (
   harness: Harness,
   target: SaturationTarget,
-  settings: { port: number; connections: number; seconds: number; workers: number; users: number; firstWorker?: number },
+  settings: { port: number; connections: number; seconds: number; workers: number; users: number; firstWorker?: number; only?: MixOp },
   label: string,
 ): Promise<SaturationOutcome> => {
   const { loaders } = harness;
@@ -195,7 +195,16 @@ export const saturate = async (
     const done = loader.next('saturation-done');
     loader.send({
       type: 'saturate',
-      settings: { port: settings.port, target, connections: share(settings.connections, n), seconds: settings.seconds, users: settings.users, firstWorker, workers },
+      settings: {
+        port: settings.port,
+        target,
+        connections: share(settings.connections, n),
+        seconds: settings.seconds,
+        users: settings.users,
+        firstWorker,
+        workers,
+        ...(settings.only === undefined ? {} : { only: settings.only }),
+      },
     });
     firstWorker += workers;
     return done;
