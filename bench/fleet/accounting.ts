@@ -11,6 +11,7 @@ import { benchEnvironment } from './setup.js';
  */
 
 interface HealthBody {
+  eventStore?: { walCheckpoints?: { gatedPasses: number; truncations: number; lastHoldMs: number; longestHoldMs: number } };
   projections?: Array<{ name?: string; state?: string; checkpoint?: string | null; lag?: string; head?: string; error?: string }>;
 }
 
@@ -41,6 +42,16 @@ export const waitForLogToSettle = async (baseUrl: string, quietMs: number, timeo
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+};
+
+/** What /health says of the log's gated checkpoints: how often, and how long at most, appends were held off. */
+export const walCheckpointSummary = async (baseUrl: string): Promise<string> => {
+  const stats = (await health(baseUrl))?.eventStore?.walCheckpoints;
+  if (stats === undefined) return 'event log checkpoints: not reported';
+  return (
+    `event log checkpoints: ${stats.gatedPasses} passes held appends off (${stats.truncations} emptied the WAL), ` +
+    `longest hold ${stats.longestHoldMs.toFixed(1)} ms`
+  );
 };
 
 /** The largest projection lag /health reports (events), or undefined when it does not answer. */

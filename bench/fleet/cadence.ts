@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { checkLostUpdates } from './accounting.js';
+import { checkLostUpdates, walCheckpointSummary } from './accounting.js';
 import type { FleetResults } from './cadenceFleet.js';
 import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type Harness } from './harness.js';
 import { percentileMs } from './histogram.js';
@@ -211,6 +211,7 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
     printJoins(joins, options.speed);
     if (quit > 0) log(`  ${quit} workers quit (an error reply to request_version)`);
 
+    log(`\n${await walCheckpointSummary(harness.serverUrl!)}`);
     log('\n== zero lost updates');
     const { lines, matches, finished, exitCode } = await checkLostUpdates({
       baseUrl: harness.serverUrl!,

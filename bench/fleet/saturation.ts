@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkLostUpdates } from './accounting.js';
+import { checkLostUpdates, walCheckpointSummary } from './accounting.js';
 import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type SaturationOutcome } from './harness.js';
 import { createEndpointStats, createLedger, mergeEndpointStats, mergeLedger, type EndpointStats } from './loadStats.js';
 import type { FleetOptions } from './options.js';
@@ -108,6 +108,7 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
         (options.only === undefined ? ' (target ≥ 50%)' : ''),
     );
 
+    log(`\n${await walCheckpointSummary(harness.serverUrl!)}`);
     const { lines, matches, exitCode } = await checkLostUpdates({
       baseUrl: harness.serverUrl!,
       dataDir: harness.dataDir,

@@ -54,7 +54,7 @@ describe('HTTP app on the embedded stores', () => {
     const body = response.json();
     expect(body).toMatchObject({
       status: 'ok',
-      eventStore: { kind: 'sqlite', ok: true },
+      eventStore: { kind: 'sqlite', ok: true, walCheckpoints: { gatedPasses: 0, truncations: 0, lastHoldMs: 0, longestHoldMs: 0 } },
       readStore: { kind: 'sqlite', ok: true },
     });
     expect(body.projections.map((p: { name: string }) => p.name)).toEqual(catalog.map((p) => p.name));

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../container.js';
+import type { EventStore } from '../../stores/events/port.js';
+import type { SqliteEventStore } from '../../stores/events/sqlite/index.js';
+import type { WalCheckpointStats } from '../../stores/sqlite/walCheckpointer.js';
 
 const probe = async (check: () => Promise<void>): Promise<{ ok: boolean; error?: string }> => {
   try {
@@ -9,6 +12,12 @@ const probe = async (check: () => Promise<void>): Promise<{ ok: boolean; error?:
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+};
+
+/** How long the embedded log's checkpoints held its writer off (see walCheckpointer.ts). */
+const walCheckpointsOf = (eventStore: EventStore): { walCheckpoints?: WalCheckpointStats } => {
+  const stats = eventStore.kind === 'sqlite' ? (eventStore as SqliteEventStore).walCheckpoints() : undefined;
+  return stats === undefined ? {} : { walCheckpoints: stats };
 };
 
 /** Liveness and readiness: both stores reachable, projections running, and how far behind they are. */
@@ -34,7 +43,7 @@ export const healthRoutes =
         events.ok && documents.ok && projectionsError === undefined && projections.every((p) => p.state !== 'failed');
       return reply.status(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'unavailable',
-        eventStore: { kind: eventStore.kind, ...events },
+        eventStore: { kind: eventStore.kind, ...events, ...walCheckpointsOf(eventStore) },
         readStore: { kind: readStore.kind, ...documents },
         projections,
         ...(projectionsError === undefined ? {} : { projectionsError }),

@@ -22,6 +22,17 @@ import { GATE_HELD, GATE_OPEN, GATE_WRITING } from './writeGate.js';
 export interface WalCheckpointer {
   /** Stops the thread; the database's own close then checkpoints what is left. */
   stop(): Promise<void>;
+  /** The gated passes so far: how often the writer was held off, and for how long at most. */
+  stats(): WalCheckpointStats;
+}
+
+export interface WalCheckpointStats {
+  /** TRUNCATE passes run while holding the writer's gate. */
+  gatedPasses: number;
+  /** Of those, the ones that emptied the WAL (the others met a reader or another writer). */
+  truncations: number;
+  lastHoldMs: number;
+  longestHoldMs: number;
 }
 
 export interface WalCheckpointerOptions {
@@ -65,11 +76,14 @@ const walSize = () => {
     return 0;
   }
 };
+// True when the pass copied everything (SQLite reports busy = 0).
 const run = (mode) => {
   try {
-    db.pragma('wal_checkpoint(' + mode + ')');
+    const [result] = db.pragma('wal_checkpoint(' + mode + ')');
+    return result !== undefined && result.busy === 0;
   } catch (error) {
     if (!/SQLITE_BUSY|SQLITE_LOCKED/.test(String(error && error.code))) throw plain(error);
+    return false;
   }
 };
 const gate = workerData.gate ? new Int32Array(workerData.gate) : undefined;
@@ -92,10 +106,13 @@ const checkpoint = () => {
   if (workerData.minWalBytes > 0 && size < workerData.minWalBytes) return;
   run('PASSIVE');
   if (!gate || size < workerData.truncateAboveBytes || !hold()) return;
+  const heldAt = performance.now();
+  let truncated = false;
   try {
-    run('TRUNCATE');
+    truncated = run('TRUNCATE');
   } finally {
     release();
+    parentPort.postMessage({ heldMs: performance.now() - heldAt, truncated });
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
@@ -137,6 +154,14 @@ export const startWalCheckpointer = (options: WalCheckpointerOptions): WalCheckp
     options.onFailure(error);
   };
   worker.on('error', fail);
+  const stats: WalCheckpointStats = { gatedPasses: 0, truncations: 0, lastHoldMs: 0, longestHoldMs: 0 };
+  worker.on('message', (message: { heldMs?: unknown; truncated?: unknown }) => {
+    if (typeof message.heldMs !== 'number') return;
+    stats.gatedPasses += 1;
+    if (message.truncated === true) stats.truncations += 1;
+    stats.lastHoldMs = message.heldMs;
+    stats.longestHoldMs = Math.max(stats.longestHoldMs, message.heldMs);
+  });
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', (code) => {
       options.gate?.reset();
@@ -146,6 +171,7 @@ export const startWalCheckpointer = (options: WalCheckpointerOptions): WalCheckp
   });
   let stopping: Promise<void> | undefined;
   return {
+    stats: () => ({ ...stats }),
     stop() {
       stopping ??= (async () => {
         failed = true;

@@ -76,6 +76,11 @@ describe('WAL files stay bounded under writes that never pause', () => {
     // Far from all of it, even when other work slows the checkpoints down.
     expect(seen.largest).toBeLessThan(written / 2);
     expect(store.stats().appends).toBe(seen.rounds * 40);
+    const checkpoints = store.walCheckpoints();
+    expect(checkpoints?.truncations).toBeGreaterThan(0);
+    expect(checkpoints?.gatedPasses).toBeGreaterThanOrEqual(checkpoints?.truncations ?? Infinity);
+    expect(checkpoints?.longestHoldMs).toBeGreaterThan(0);
+    expect(checkpoints?.longestHoldMs).toBeGreaterThanOrEqual(checkpoints?.lastHoldMs ?? Infinity);
   });
 
   it('read store: the checkpointer empties the WAL between projection batches', async () => {

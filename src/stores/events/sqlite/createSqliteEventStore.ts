@@ -1,4 +1,4 @@
-import { startWalCheckpointer } from '../../sqlite/walCheckpointer.js';
+import { startWalCheckpointer, type WalCheckpointStats } from '../../sqlite/walCheckpointer.js';
 import type { WriteGate } from '../../sqlite/writeGate.js';
 import { createWriteGate } from '../../sqlite/writeGate.js';
 import type { EventStore, NewEvent } from '../port.js';
@@ -62,6 +62,8 @@ export interface SqliteEventStore extends EventStore {
   readonly kind: 'sqlite';
   /** Counters of the group commit, for tests and metrics. */
   stats(): GroupCommitStats;
+  /** The checkpoint thread's gated passes (undefined without one: read-only, in memory, or left to SQLite). */
+  walCheckpoints(): WalCheckpointStats | undefined;
   /** The writer's side of `visibleBound`: shared memory it keeps up to date from now on. */
   shareVisibleBound(): SharedArrayBuffer;
   /** Called after each transaction this store commits has become durable. */
@@ -230,6 +232,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
     stats: () =>
       committer?.stats() ?? { transactions: 0, appends: 0, events: 0, batchesReplayedOneByOne: 0, largestBatch: 0 },
+
+    walCheckpoints: () => checkpointer?.stats(),
 
     shareVisibleBound() {
       if (!sharedBound) {
