@@ -27,13 +27,16 @@ export interface WriteGate {
 
 export interface WriteGateOptions {
   /**
-   * The longest the writer waits for a hold to end. Past it the writer goes ahead and SQLite's own
-   * locking applies, so a stuck checkpointer costs latency but never stops writes.
+   * The longest the writer waits for a hold to end (2 s by default). Past it the writer goes ahead
+   * and SQLite's own locking applies, so a stuck checkpointer costs latency but never stops writes.
    */
-  maxHoldMs: number;
+  maxHoldMs?: number;
 }
 
-export const createWriteGate = (options: WriteGateOptions): WriteGate => {
+const DEFAULT_MAX_HOLD_MS = 2_000;
+
+export const createWriteGate = (options: WriteGateOptions = {}): WriteGate => {
+  const maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
   const buffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
   const state = new Int32Array(buffer);
   /** When this writer first found the gate held in the current hold (0: not waiting). */
@@ -49,7 +52,7 @@ export const createWriteGate = (options: WriteGateOptions): WriteGate => {
     if (previous === GATE_HELD) {
       const now = Date.now();
       if (heldSince === 0) heldSince = now;
-      if (now - heldSince < options.maxHoldMs) return false;
+      if (now - heldSince < maxHoldMs) return false;
       Atomics.compareExchange(state, 0, GATE_HELD, GATE_WRITING);
     }
     heldSince = 0;
@@ -66,7 +69,7 @@ export const createWriteGate = (options: WriteGateOptions): WriteGate => {
 
   const whenReleased = (callback: () => void): void => {
     const waited = heldSince === 0 ? 0 : Date.now() - heldSince;
-    const timeout = Math.max(1, options.maxHoldMs - waited);
+    const timeout = Math.max(1, maxHoldMs - waited);
     const wait = Atomics.waitAsync(state, 0, GATE_HELD, timeout);
     if (wait.async) void wait.value.then(callback);
     else queueMicrotask(callback);

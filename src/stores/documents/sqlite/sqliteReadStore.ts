@@ -31,8 +31,6 @@ export interface SqliteReadStoreOptions {
 const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 /** Past this size the checkpointer empties the WAL (see walCheckpointer.ts). */
 const TRUNCATE_WAL_ABOVE_BYTES = 64 * 1024 * 1024;
-/** Writes wait at most this long for a checkpoint's TRUNCATE pass; beyond it SQLite's locking decides. */
-const MAX_CHECKPOINT_HOLD_MS = 2_000;
 
 const STATEMENT_CACHE_LIMIT = 512;
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|PROTOCOL)/;
@@ -65,7 +63,7 @@ export const createSqliteReadStore = (options: SqliteReadStoreOptions): ReadStor
   const checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
   const gate =
     checkpointIntervalMs > 0 && !db.memory
-      ? (options.writeGate ?? createWriteGate({ maxHoldMs: MAX_CHECKPOINT_HOLD_MS }))
+      ? (options.writeGate ?? createWriteGate())
       : undefined;
   const checkpointer = gate
     ? startWalCheckpointer({

@@ -79,9 +79,6 @@ export const SQLITE_EVENT_STORE_DEFAULTS = {
   cacheSizeKiB: 65_536,
 } as const;
 
-/** Appends wait at most this long for a checkpoint's TRUNCATE pass; beyond it SQLite's locking decides. */
-const MAX_CHECKPOINT_HOLD_MS = 2_000;
-
 export function createSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
   const readonly = options.readonly ?? false;
   const synchronous = options.synchronous ?? SQLITE_EVENT_STORE_DEFAULTS.synchronous;
@@ -107,7 +104,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   const checkpointIntervalMs = options.checkpointIntervalMs ?? SQLITE_EVENT_STORE_DEFAULTS.checkpointIntervalMs;
   const gate =
     !readonly && checkpointIntervalMs > 0 && !db.memory
-      ? (options.writeGate ?? createWriteGate({ maxHoldMs: MAX_CHECKPOINT_HOLD_MS }))
+      ? (options.writeGate ?? createWriteGate())
       : undefined;
   const checkpointer = gate
     ? startWalCheckpointer({
