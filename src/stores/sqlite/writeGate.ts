@@ -53,7 +53,8 @@ export const createWriteGate = (options: WriteGateOptions = {}): WriteGate => {
       const now = Date.now();
       if (heldSince === 0) heldSince = now;
       if (now - heldSince < maxHoldMs) return false;
-      Atomics.compareExchange(state, 0, GATE_HELD, GATE_WRITING);
+      // Set, not swapped: the holder may have released the gate meanwhile, and the writer is in either way.
+      Atomics.store(state, 0, GATE_WRITING);
     }
     heldSince = 0;
     depth = 1;
