@@ -3,6 +3,7 @@ import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js'
 import { count } from './report.js';
 import { sumValues, type GameLedger } from './loadStats.js';
 import { benchEnvironment } from './setup.js';
+import type { WalCheckpointStats } from '../../src/stores/sqlite/walCheckpointer.js';
 
 /*
  * The "zero lost updates" check: every game a virtual worker saw accepted must be in the event
@@ -11,7 +12,7 @@ import { benchEnvironment } from './setup.js';
  */
 
 interface HealthBody {
-  eventStore?: { walCheckpoints?: { gatedPasses: number; truncations: number; lastHoldMs: number; longestHoldMs: number } };
+  eventStore?: { walCheckpoints?: WalCheckpointStats };
   projections?: Array<{ name?: string; state?: string; checkpoint?: string | null; lag?: string; head?: string; error?: string }>;
 }
 
