@@ -242,4 +242,39 @@ describe('SQLite read store specifics', () => {
     expect((await c.find()).map((d) => d._id)).toEqual(['before', 'mine', 'other']);
     expect(await store.getCheckpoint('runs@1')).toBe(1n);
   });
+
+  it('waits for another connection holding the write lock before bringing a table up to a new index', async () => {
+    await store.collection('runs', { indexes: [] }).upsert({ _id: 'before', status: 'active' });
+
+    // The other process holds the write lock for 400 ms. Adding the index reads the table's columns
+    // first: in a deferred transaction that read would make the write fail at once with SQLITE_BUSY.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const Database = require('better-sqlite3');
+         const db = new Database(process.argv[1]);
+         db.exec('BEGIN IMMEDIATE');
+         db.prepare('DELETE FROM doc_runs WHERE _id = ?').run('nothing');
+         process.stdout.write('locked\\n');
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+         db.exec('COMMIT');
+         db.close();`,
+        file,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('locked')) resolve();
+      });
+      child.on('exit', () => reject(new Error('child exited before taking the lock')));
+    });
+
+    const started = Date.now();
+    expect(await store.collection('runs', spec).count({ where: { status: 'active' } })).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(await exited).toBe(0);
+  });
 });

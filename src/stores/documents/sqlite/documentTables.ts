@@ -68,16 +68,21 @@ export const createDocumentTables = (
     for (const field of fields) db.exec(keyIndexSql(table, field));
   };
 
+  // IMMEDIATE: the upgrade reads the table's columns before it alters them, and a deferred
+  // transaction that reads first fails at once with SQLITE_BUSY when another connection (or a
+  // checkpoint emptying the WAL) holds the write lock, instead of waiting for it. Inside a projection
+  // batch this is a savepoint of the batch's own IMMEDIATE transaction.
+  const upgradeAtOnce = db.transaction(upgrade);
   const ensure = (table: string, spec?: CollectionSpec): void => {
     if (spec) {
       const fields = indexedFields(spec);
       const key = fields.join('\n');
       if (knownTables.has(table) && appliedSpecs.get(table) === key) return;
-      db.transaction(() => upgrade(table, fields))();
+      upgradeAtOnce.immediate(table, fields);
       appliedSpecs.set(table, key);
       layouts.delete(table);
     } else if (!knownTables.has(table)) {
-      db.transaction(() => upgrade(table, []))();
+      upgradeAtOnce.immediate(table, []);
       layouts.delete(table);
     }
     knownTables.add(table);
