@@ -11,6 +11,39 @@ import { makeTempDir } from '../../support/tempDir.js';
 
 const spec: CollectionSpec = { indexes: ['status', 'info.owner', 'created'], textFields: ['title'] };
 
+/**
+ * Starts a process that takes the write lock on `file`, runs `sql` and commits 400 ms later.
+ * Resolves once it holds the lock, with a promise of its exit code (wrapped: a promise would be awaited too).
+ */
+const holdWriteLockInAnotherProcess = async (file: string, sql: string): Promise<{ exited: Promise<number | null> }> => {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const Database = require('better-sqlite3');
+       const db = new Database(process.argv[1]);
+       db.pragma('busy_timeout = 5000');
+       db.exec('BEGIN IMMEDIATE');
+       db.exec(process.argv[2]);
+       process.stdout.write('locked\\n');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+       db.exec('COMMIT');
+       db.close();`,
+      file,
+      sql,
+    ],
+    { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('locked')) resolve();
+    });
+    child.on('exit', () => reject(new Error('child exited before taking the lock')));
+  });
+  return { exited };
+};
+
 describe('SQLite read store specifics', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let file: string;
@@ -200,30 +233,10 @@ describe('SQLite read store specifics', () => {
     await c.upsert({ _id: 'before', status: 'active' });
 
     // The other process takes the write lock, writes a document, and commits after 400 ms.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const Database = require('better-sqlite3');
-         const db = new Database(process.argv[1]);
-         db.pragma('busy_timeout = 5000');
-         db.exec('BEGIN IMMEDIATE');
-         db.prepare('INSERT INTO doc_runs (_id, doc) VALUES (?, ?)').run('other', JSON.stringify({ _id: 'other', status: 'active' }));
-         process.stdout.write('locked\\n');
-         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
-         db.exec('COMMIT');
-         db.close();`,
-        file,
-      ],
-      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    const { exited } = await holdWriteLockInAnotherProcess(
+      file,
+      `INSERT INTO doc_runs (_id, doc) VALUES ('other', '${JSON.stringify({ _id: 'other', status: 'active' })}')`,
     );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('locked')) resolve();
-      });
-      child.on('exit', () => reject(new Error('child exited before taking the lock')));
-    });
 
     const readStarted = Date.now();
     expect(await c.get('before')).toEqual({ _id: 'before', status: 'active' });
@@ -248,30 +261,7 @@ describe('SQLite read store specifics', () => {
 
     // The other process holds the write lock for 400 ms. Adding the index reads the table's columns
     // first: in a deferred transaction that read would make the write fail at once with SQLITE_BUSY.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const Database = require('better-sqlite3');
-         const db = new Database(process.argv[1]);
-         db.exec('BEGIN IMMEDIATE');
-         db.prepare('DELETE FROM doc_runs WHERE _id = ?').run('nothing');
-         process.stdout.write('locked\\n');
-         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
-         db.exec('COMMIT');
-         db.close();`,
-        file,
-      ],
-      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('locked')) resolve();
-      });
-      child.on('exit', () => reject(new Error('child exited before taking the lock')));
-    });
-
+    const { exited } = await holdWriteLockInAnotherProcess(file, "DELETE FROM doc_runs WHERE _id = 'nothing'");
     const started = Date.now();
     expect(await store.collection('runs', spec).count({ where: { status: 'active' } })).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
