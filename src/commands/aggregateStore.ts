@@ -43,6 +43,11 @@ export interface AggregateStore<State> {
   load(streamId: string, options?: { fresh?: boolean }): Promise<LoadedAggregate<State>>;
   /** Records the state after a successful append (and snapshots it when due). */
   remember(streamId: string, aggregate: LoadedAggregate<State>): void;
+  /**
+   * Optional: the state a group of commands decided, called just before its append; `remember`
+   * (it was stored) or `forget` (it was not) follows. Nothing may treat it as durable.
+   */
+  decided?(streamId: string, aggregate: LoadedAggregate<State>): void;
   forget(streamId: string): void;
   cached(): number;
 }

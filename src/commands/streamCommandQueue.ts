@@ -91,9 +91,10 @@ export const createStreamCommandQueue = <State, Event extends DomainEvent>(
         for (const { item, outcome } of results) item.resolve(outcome);
         return;
       }
+      const expectedRevision = (loaded.revision ?? -1n) + BigInt(appended.length);
+      aggregates.decided?.(streamId, { state, revision: expectedRevision, sinceSnapshot: loaded.sinceSnapshot + appended.length });
       try {
         const result = await eventStore.append(streamId, appended, loaded.revision ?? NO_STREAM);
-        const expectedRevision = (loaded.revision ?? -1n) + BigInt(appended.length);
         if (result.nextRevision === expectedRevision) {
           const next: LoadedAggregate<State> = {
             state,

@@ -64,6 +64,8 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
   const inFlight = new Map<string, number>();
   /** Streams another writer moved while a command was in flight: caught up once it is done. */
   const behind = new Map<string, bigint>();
+  /** Streams whose listeners saw a decided state that is not known to be stored yet. */
+  const unconfirmed = new Set<string>();
 
   const publish = (streamId: string, aggregate: LoadedAggregate<RunState>): void => {
     // A run that does not exist (a request naming a random id) is not worth remembering.
@@ -71,6 +73,7 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
     const previous = known.get(streamId);
     if (previous !== undefined && rank(aggregate.revision) <= rank(previous)) return;
     known.set(streamId, aggregate.revision);
+    unconfirmed.delete(streamId);
     const runId = runIdOfStream(streamId);
     for (const listener of listeners) listener(runId, aggregate.state);
   };
@@ -84,9 +87,20 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
     },
     remember(streamId, aggregate) {
       inner.remember(streamId, aggregate);
+      unconfirmed.delete(streamId);
       publish(streamId, aggregate);
     },
-    forget: (streamId) => inner.forget(streamId),
+    // The listeners (the scheduler's index) learn a decision before its append is durable, so that
+    // request_task's global section need not wait for the disk; a failed append takes it back below.
+    decided(streamId, aggregate) {
+      publish(streamId, aggregate);
+      unconfirmed.add(streamId);
+    },
+    forget(streamId) {
+      inner.forget(streamId);
+      // What the listeners saw may never have been stored: the next load publishes the store's state.
+      if (unconfirmed.has(streamId)) known.delete(streamId);
+    },
     cached: () => inner.cached(),
   };
   const queue = createStreamCommandQueue<RunState, RunEvent>({ eventStore, aggregates, evolve: evolveRun });
@@ -128,6 +142,13 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
       return;
     }
     inFlight.delete(streamId);
+    if (unconfirmed.has(streamId)) {
+      // The last append failed after its decision was published: show the listeners the stored
+      // state (which also covers any catch-up that waited).
+      behind.delete(streamId);
+      aggregates.load(streamId).catch((err: unknown) => options.onError?.(err, runIdOfStream(streamId)));
+      return;
+    }
     const revision = behind.get(streamId);
     if (revision === undefined) return;
     behind.delete(streamId);

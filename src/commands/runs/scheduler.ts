@@ -51,6 +51,8 @@ export interface SchedulerOptions {
   onDiagnostic?: (message: string, error?: unknown) => void;
 }
 
+const noop = (): void => undefined;
+
 const waiting = (extra: { error?: string; info?: string } = {}): NoTaskReply => ({ task_waiting: false, ...extra });
 
 /**
@@ -81,7 +83,12 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       .catch((err: unknown) => options.onDiagnostic?.(`failing stale task ${runId}/${taskId} failed`, err));
   };
 
-  const assign = async (input: TaskRequestInput, machineLimit: number): Promise<RequestTaskReply> => {
+  /**
+   * The choice and the run's decision, inside the global section. The reply waits for the durable
+   * append outside it: the run cache shows the decided state to the index at once (and takes it
+   * back if the append fails), so the next request is decided on it without waiting for the disk.
+   */
+  const assign = async (input: TaskRequestInput, machineLimit: number): Promise<{ reply: Promise<RequestTaskReply> }> => {
     const { worker } = input;
     const blocked = blockedWorkers.get(shortWorkerName(worker));
     const outcome = requestTask({
@@ -95,14 +102,18 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       itpOf: options.itpOf,
       ...(options.matchArch ? { matchArch: options.matchArch } : {}),
     });
-    if (outcome.kind === 'refused') return waiting({ error: outcome.error });
+    if (outcome.kind === 'refused') return { reply: Promise.resolve(waiting({ error: outcome.error })) };
     for (const diagnostic of outcome.diagnostics) options.onDiagnostic?.(diagnostic);
-    if (outcome.kind === 'no-run') return waiting();
+    if (outcome.kind === 'no-run') return { reply: Promise.resolve(waiting()) };
 
     const bookSri = (run: RunState): string | undefined => (run.kind === 'run' ? options.bookSriOf(run.args.book) : undefined);
-    const assigned = await cache.submit<TaskAssignedReply | undefined>(
+    let markDecided = (): void => undefined;
+    const decided = new Promise<void>((resolve) => (markDecided = resolve));
+    const submitted = cache.submit<TaskAssignedReply | undefined>(
       outcome.runId,
       (state) => {
+        // Resolved here, its continuation runs only after the queue has published the decision.
+        markDecided();
         const decision = decideRun(outcome.command, state, { now: clock() });
         if (isRejection(decision)) return decision;
         const after = fold<RunState, RunEvent>(evolveRun, state, decision);
@@ -112,11 +123,16 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       },
       input.context,
     );
-    if (assigned.kind === 'rejection') {
-      return waiting(assigned.code === 'run-not-needing-games' ? { info: assigned.message } : {});
-    }
-    if (outcome.staleTask) failStaleTask(outcome.staleTask.runId, outcome.staleTask.taskId, input.context);
-    return assigned.reply ?? waiting();
+    const staleTask = outcome.staleTask;
+    const reply = submitted.then((assigned) => {
+      if (assigned.kind === 'rejection') {
+        return waiting(assigned.code === 'run-not-needing-games' ? { info: assigned.message } : {});
+      }
+      if (staleTask) failStaleTask(staleTask.runId, staleTask.taskId, input.context);
+      return assigned.reply ?? waiting();
+    });
+    await Promise.race([decided, reply.then(noop, noop)]);
+    return { reply };
   };
 
   return {
@@ -125,7 +141,8 @@ export const createScheduler = (options: SchedulerOptions): Scheduler => {
       if (leave === undefined) return waiting({ info: workerMessages.tooBusy });
       try {
         const machineLimit = await options.machineLimitOf(input.worker.username);
-        return await serial.run(() => assign(input, machineLimit));
+        const { reply } = await serial.run(() => assign(input, machineLimit));
+        return await reply;
       } finally {
         leave();
       }

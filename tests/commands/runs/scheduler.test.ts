@@ -131,4 +131,103 @@ describe('scheduler pieces', () => {
     activeRuns.pruneHistories();
     expect(fleet().historyOf('worker-4cores-m0000001')).toBeUndefined();
   });
+
+  describe('the global section and the durable append', () => {
+    /** Holds every append to a run stream until the test settles it. */
+    const holdingRunAppends = (store: EventStore) => {
+      const held: Array<{ stream: string; settle: (outcome: 'store' | Error) => void }> = [];
+      const wrapped: EventStore = {
+        ...store,
+        kind: store.kind,
+        append: (stream, events, expected) =>
+          stream.startsWith('run-')
+            ? new Promise((resolve, reject) => {
+                held.push({
+                  stream,
+                  settle: (outcome) => (outcome === 'store' ? store.append(stream, events, expected).then(resolve, reject) : reject(outcome)),
+                });
+              })
+            : store.append(stream, events, expected),
+        readStream: (stream, options) => store.readStream(stream, options),
+        readAll: (options) => store.readAll(options),
+        subscribeAll: (options) => store.subscribeAll(options),
+        headPosition: () => store.headPosition(),
+        ping: () => store.ping(),
+        close: () => store.close(),
+      };
+      return { store: wrapped, held };
+    };
+
+    const settled = async (condition: () => boolean): Promise<void> => {
+      for (let turn = 0; turn < 200 && !condition(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+
+    const twoRuns = async () => {
+      const at = toIso(T0);
+      const runIds = [newRunId(T0), newRunId(T0 + 1)];
+      for (const runId of runIds) {
+        const args = fixedGamesArgs({ num_games: 100_000 });
+        await append(runId, [
+          runEvent('RunCreated', { runId, at, args, tcBase: tcBase(args.tc) }),
+          runEvent('RunApproved', { runId, at, approver: 'approver' }),
+        ]);
+      }
+      const holding = holdingRunAppends(eventStore);
+      const cache = createRunCache({ eventStore: holding.store });
+      const activeRuns = createActiveRuns();
+      cache.onChange((id, state) => activeRuns.apply(id, state));
+      for (const runId of runIds) await cache.load(runId);
+      const scheduler = createScheduler({
+        cache,
+        activeRuns,
+        liveness: createLiveness(T0),
+        blockedWorkers: createBlockedWorkers(),
+        clock: () => T0,
+        concurrency: 8,
+        machineLimitOf: () => 16,
+        bookSriOf: () => undefined,
+        itpOf: (run: Run) => run.args.itp,
+      });
+      const request = (n: number) => scheduler.requestTask({ worker: storedWorkerInfo(n), hostUrl: 'http://localhost', context });
+      return { runIds, held: holding.held, cache, activeRuns, request };
+    };
+
+    it('decides the next request while the previous assignment is still being written, on an index that already counts it', async () => {
+      const { runIds, held, activeRuns, request } = await twoRuns();
+      const first = request(1);
+      await settled(() => held.length === 1);
+      const second = request(2);
+      // Before the first append is durable, the second request was decided too, and went to the
+      // other run because the index already counted the first task.
+      await settled(() => held.length === 2);
+      expect(held.map((append) => append.stream).sort()).toEqual(runIds.map((runId) => runStreamName(runId)).sort());
+      expect(activeRuns.fleet(() => undefined).activeTaskOf('worker-4cores-m0000001')).toBeDefined();
+      for (const append of held) append.settle('store');
+      const replies = await Promise.all([first, second]);
+      expect(replies.map((reply) => ('run' in reply ? reply.run._id : undefined)).sort()).toEqual([...runIds].sort());
+    });
+
+    it('takes a decided assignment back from the index when its append fails', async () => {
+      const { runIds, held, cache, activeRuns, request } = await twoRuns();
+      const first = request(1);
+      await settled(() => held.length === 1);
+      const fleet = () => activeRuns.fleet(() => undefined);
+      expect(fleet().activeTaskOf('worker-4cores-m0000001')).toBeDefined();
+      held[0]?.settle(new Error('disk full'));
+      await expect(first).rejects.toThrow('disk full');
+      await settled(() => fleet().activeTaskOf('worker-4cores-m0000001') === undefined);
+      expect(fleet().activeTaskOf('worker-4cores-m0000001')).toBeUndefined();
+      for (const runId of runIds) {
+        expect(activeRuns.get(runId)?.tasks.length).toBe(0);
+        const state = await cache.load(runId);
+        expect(state.kind === 'run' ? state.tasks.length : -1).toBe(0);
+      }
+      // The same worker asks again and is given a task once the store accepts it.
+      const again = request(1);
+      await settled(() => held.length === 2);
+      held[1]?.settle('store');
+      const reply = await again;
+      expect(reply).toMatchObject({ task_id: 0 });
+    });
+  });
 });
