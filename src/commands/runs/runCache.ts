@@ -64,8 +64,16 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
   const inFlight = new Map<string, number>();
   /** Streams another writer moved while a command was in flight: caught up once it is done. */
   const behind = new Map<string, bigint>();
-  /** Streams whose listeners saw a decided state that is not known to be stored yet. */
-  const unconfirmed = new Set<string>();
+  /** Per stream, the revision of a decided state the listeners saw that is not known to be stored yet. */
+  const unconfirmed = new Map<string, bigint>();
+  /** Streams whose listeners may have seen a state the store does not hold: the next load shows them. */
+  const stale = new Set<string>();
+
+  /** A stored state at or past every decided one: the listeners saw nothing that could vanish. */
+  const confirm = (streamId: string, revision: bigint | null): void => {
+    const pending = unconfirmed.get(streamId);
+    if (pending !== undefined && rank(revision) >= pending) unconfirmed.delete(streamId);
+  };
 
   const publish = (streamId: string, aggregate: LoadedAggregate<RunState>): void => {
     // A run that does not exist (a request naming a random id) is not worth remembering.
@@ -73,7 +81,6 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
     const previous = known.get(streamId);
     if (previous !== undefined && rank(aggregate.revision) <= rank(previous)) return;
     known.set(streamId, aggregate.revision);
-    unconfirmed.delete(streamId);
     const runId = runIdOfStream(streamId);
     for (const listener of listeners) listener(runId, aggregate.state);
   };
@@ -83,23 +90,28 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
     async load(streamId, loadOptions) {
       const loaded = await inner.load(streamId, loadOptions);
       publish(streamId, loaded);
+      stale.delete(streamId);
       return loaded;
     },
     remember(streamId, aggregate) {
       inner.remember(streamId, aggregate);
-      unconfirmed.delete(streamId);
+      confirm(streamId, aggregate.revision);
       publish(streamId, aggregate);
     },
     // The listeners (the scheduler's index) learn a decision before its append is durable, so that
     // request_task's global section need not wait for the disk; a failed append takes it back below.
     decided(streamId, aggregate) {
+      // A run the store does not hold yet (its creation) waits for the store like before.
+      if (!known.has(streamId)) return;
       publish(streamId, aggregate);
-      unconfirmed.add(streamId);
+      unconfirmed.set(streamId, rank(aggregate.revision));
     },
     forget(streamId) {
       inner.forget(streamId);
       // What the listeners saw may never have been stored: the next load publishes the store's state.
-      if (unconfirmed.has(streamId)) known.delete(streamId);
+      if (!unconfirmed.delete(streamId)) return;
+      stale.add(streamId);
+      known.delete(streamId);
     },
     cached: () => inner.cached(),
   };
@@ -142,7 +154,7 @@ export const createRunCache = (options: RunCacheOptions): RunCache => {
       return;
     }
     inFlight.delete(streamId);
-    if (unconfirmed.has(streamId)) {
+    if (stale.has(streamId)) {
       // The last append failed after its decision was published: show the listeners the stored
       // state (which also covers any catch-up that waited).
       behind.delete(streamId);

@@ -162,9 +162,9 @@ describe('scheduler pieces', () => {
       for (let turn = 0; turn < 200 && !condition(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 5));
     };
 
-    const twoRuns = async () => {
+    const openRuns = async (count: number) => {
       const at = toIso(T0);
-      const runIds = [newRunId(T0), newRunId(T0 + 1)];
+      const runIds = Array.from({ length: count }, (_, n) => newRunId(T0 + n));
       for (const runId of runIds) {
         const args = fixedGamesArgs({ num_games: 100_000 });
         await append(runId, [
@@ -193,7 +193,7 @@ describe('scheduler pieces', () => {
     };
 
     it('decides the next request while the previous assignment is still being written, on an index that already counts it', async () => {
-      const { runIds, held, activeRuns, request } = await twoRuns();
+      const { runIds, held, activeRuns, request } = await openRuns(2);
       const first = request(1);
       await settled(() => held.length === 1);
       const second = request(2);
@@ -207,8 +207,24 @@ describe('scheduler pieces', () => {
       expect(replies.map((reply) => ('run' in reply ? reply.run._id : undefined)).sort()).toEqual([...runIds].sort());
     });
 
+    it('decides a second assignment to the same run while the first is being written', async () => {
+      const { runIds, held, activeRuns, request } = await openRuns(1);
+      const [runId] = runIds;
+      const first = request(1);
+      await settled(() => held.length === 1);
+      const second = request(2);
+      await settled(() => activeRuns.get(runId ?? '')?.tasks.length === 2);
+      expect(activeRuns.get(runId ?? '')?.tasks.length).toBe(2);
+      expect(held).toHaveLength(1);
+      held[0]?.settle('store');
+      await settled(() => held.length === 2);
+      held[1]?.settle('store');
+      const replies = await Promise.all([first, second]);
+      expect(replies.map((reply) => ('task_id' in reply ? reply.task_id : undefined))).toEqual([0, 1]);
+    });
+
     it('takes a decided assignment back from the index when its append fails', async () => {
-      const { runIds, held, cache, activeRuns, request } = await twoRuns();
+      const { runIds, held, cache, activeRuns, request } = await openRuns(2);
       const first = request(1);
       await settled(() => held.length === 1);
       const fleet = () => activeRuns.fleet(() => undefined);
