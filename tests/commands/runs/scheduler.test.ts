@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../../../src/stores/events/sqlite/index.js';
 import type { EventContext, EventStore } from '../../../src/stores/events/port.js';
 import { ANY } from '../../../src/stores/events/port.js';
-import { createActiveRuns } from '../../../src/commands/runs/activeRuns.js';
+import { createActiveRuns, type ActiveRuns } from '../../../src/commands/runs/activeRuns.js';
 import { createAdmissionGate } from '../../../src/commands/runs/admissionGate.js';
 import { createLiveness } from '../../../src/commands/runs/liveness.js';
-import { createRunCache } from '../../../src/commands/runs/runCache.js';
+import { createRunCache, type RunCache } from '../../../src/commands/runs/runCache.js';
 import { createScheduler } from '../../../src/commands/runs/scheduler.js';
 import { createBlockedWorkers } from '../../../src/commands/runs/workerStreams.js';
 import { newRunId } from '../../../src/commands/runs/runIds.js';
@@ -20,6 +20,20 @@ import { storedWorkerInfo } from '../../support/workers.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const context: EventContext = { actor: 'test', correlationId: 'test' };
+
+/** A scheduler over a fixed clock, 16 machines per user and no book SRIs. */
+const schedulerOver = (cache: RunCache, activeRuns: ActiveRuns) =>
+  createScheduler({
+    cache,
+    activeRuns,
+    liveness: createLiveness(T0),
+    blockedWorkers: createBlockedWorkers(),
+    clock: () => T0,
+    concurrency: 8,
+    machineLimitOf: () => 16,
+    bookSriOf: () => undefined,
+    itpOf: (run: Run) => run.args.itp,
+  });
 
 describe('scheduler pieces', () => {
   let temp: ReturnType<typeof makeTempDir>;
@@ -54,17 +68,7 @@ describe('scheduler pieces', () => {
     activeRuns.apply(runId, await cache.load(runId));
     // Another writer hands out every game; this process has not heard of it yet.
     await append(runId, [runEvent('TaskAssigned', { runId, at, taskId: 0, numGames: 1000, start: 0, workerInfo: storedWorkerInfo(9) })]);
-    const scheduler = createScheduler({
-      cache,
-      activeRuns,
-      liveness: createLiveness(T0),
-      blockedWorkers: createBlockedWorkers(),
-      clock: () => T0,
-      concurrency: 4,
-      machineLimitOf: () => 16,
-      bookSriOf: () => undefined,
-      itpOf: (run: Run) => run.args.itp,
-    });
+    const scheduler = schedulerOver(cache, activeRuns);
     const reply = await scheduler.requestTask({ worker: storedWorkerInfo(1), hostUrl: 'http://localhost', context });
     expect(reply).toEqual({
       task_waiting: false,
@@ -177,17 +181,7 @@ describe('scheduler pieces', () => {
       const activeRuns = createActiveRuns();
       cache.onChange((id, state) => activeRuns.apply(id, state));
       for (const runId of runIds) await cache.load(runId);
-      const scheduler = createScheduler({
-        cache,
-        activeRuns,
-        liveness: createLiveness(T0),
-        blockedWorkers: createBlockedWorkers(),
-        clock: () => T0,
-        concurrency: 8,
-        machineLimitOf: () => 16,
-        bookSriOf: () => undefined,
-        itpOf: (run: Run) => run.args.itp,
-      });
+      const scheduler = schedulerOver(cache, activeRuns);
       const request = (n: number) => scheduler.requestTask({ worker: storedWorkerInfo(n), hostUrl: 'http://localhost', context });
       return { runIds, held: holding.held, cache, activeRuns, request };
     };
