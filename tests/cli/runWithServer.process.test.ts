@@ -82,10 +82,11 @@ describe('the CLI beside a running server (spawned, same DATA_DIR)', () => {
     const runId = /^Created run ([0-9a-f]{24}) \(alice, approved by bob\): NumGames\[10000\]/.exec(created.stdout)?.[1] ?? '';
     expect(runId).not.toBe('');
 
-    // The public API, from the server's read model.
+    // The public API, from the server's read model. The CLI creates and then approves the run in
+    // two appends, which the projection may apply in two batches: wait for the approval too.
     const listed = await until(
       async () => (await app.app.inject({ method: 'GET', url: '/api/active_runs' })).json() as Record<string, { approved: boolean; args: { info: string } }>,
-      (runs) => runs[runId] !== undefined,
+      (runs) => runs[runId]?.approved === true,
     );
     expect(listed[runId]).toMatchObject({ approved: true, args: { info: 'From the CLI' } });
 
