@@ -10,6 +10,8 @@ import type { AggregateDefinition, SnapshotDoc } from '../../src/commands/aggreg
 import { createAggregateStore } from '../../src/commands/aggregateStore.js';
 import type { Handler } from '../../src/commands/streamCommandQueue.js';
 import { createStreamCommandQueue } from '../../src/commands/streamCommandQueue.js';
+import { pollUntil } from '../support/fileWatch.js';
+import { holdAppends } from '../support/heldAppends.js';
 import { makeTempDir } from '../support/tempDir.js';
 
 interface Counter {
@@ -71,35 +73,22 @@ describe('stream command queue', () => {
   });
 
   describe('appends in flight', () => {
-    /** Holds every append until the test lets it go to the store or fails it. */
-    const holdAppends = () => {
-      const held: Array<{ release: (failure?: Error) => void }> = [];
-      const append = eventStore.append.bind(eventStore);
-      eventStore.append = (stream, events, expected) =>
-        new Promise((resolve, reject) => {
-          held.push({ release: (failure) => (failure ? reject(failure) : append(stream, events, expected).then(resolve, reject)) });
-        });
-      return held;
-    };
-    const until = async (condition: () => boolean): Promise<void> => {
-      for (let turn = 0; turn < 200 && !condition(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-    };
     const total = async (stream: string) =>
       (await eventStore.readStream(stream)).reduce((sum, event) => sum + (event.data as { n: number }).n, 0);
 
     it('decides the next command while the append before it is in flight, and appends it once that one is stored', async () => {
       const { queue } = queueOver();
-      const held = holdAppends();
+      const held = holdAppends(eventStore);
       const first = queue.submit('pipe-1', add(1), context);
-      await until(() => held.length === 1);
+      await pollUntil(() => held.length === 1);
       let decidedOn: number | undefined;
       const second = queue.submit('pipe-1', (state) => ((decidedOn = state.total), add(2)(state)), context);
-      await until(() => decidedOn !== undefined);
+      await pollUntil(() => decidedOn !== undefined);
       // Decided on the state the first append will leave, and held back until it is stored.
       expect(decidedOn).toBe(1);
       expect(held).toHaveLength(1);
       held[0]?.release();
-      await until(() => held.length === 2);
+      await pollUntil(() => held.length === 2);
       held[1]?.release();
       expect(await first).toMatchObject({ kind: 'accepted', reply: 1 });
       expect(await second).toMatchObject({ kind: 'accepted', reply: 3 });
@@ -109,20 +98,20 @@ describe('stream command queue', () => {
     it('decides again, in order and on the stored state, what was decided on an append refused because another writer moved the stream', async () => {
       const { queue, aggregates } = queueOver();
       await queue.submit('pipe-2', add(1), context);
-      const held = holdAppends();
+      const held = holdAppends(eventStore);
       const first = queue.submit('pipe-2', add(10), context);
-      await until(() => held.length === 1);
+      await pollUntil(() => held.length === 1);
       let decisions = 0;
       const second = queue.submit('pipe-2', (state) => ((decisions += 1), add(100)(state)), context);
-      await until(() => decisions === 1);
+      await pollUntil(() => decisions === 1);
       // Another writer appends first: the append in flight names a revision the stream has left.
       const other = queueOver().queue.submit('pipe-2', add(1000), context);
-      await until(() => held.length === 2);
+      await pollUntil(() => held.length === 2);
       held[1]?.release();
       expect(await other).toMatchObject({ kind: 'accepted', reply: 1001 });
       held[0]?.release();
       // Both are decided again together, in their order, on the stored state.
-      await until(() => held.length === 3);
+      await pollUntil(() => held.length === 3);
       held[2]?.release();
       expect(await first).toMatchObject({ kind: 'accepted', reply: 1011 });
       expect(await second).toMatchObject({ kind: 'accepted', reply: 1111 });
@@ -133,19 +122,19 @@ describe('stream command queue', () => {
 
     it('fails only the command whose append failed; a decision made on top of it, even a rejection, is made again without it', async () => {
       const { queue, aggregates } = queueOver();
-      const held = holdAppends();
+      const held = holdAppends(eventStore);
       const first = queue.submit('pipe-3', add(10), context);
-      await until(() => held.length === 1);
+      await pollUntil(() => held.length === 1);
       const seen: number[] = [];
       const upTo9 = (state: Counter) => {
         seen.push(state.total);
         return state.total >= 10 ? reject('full', 'no room') : add(100)(state);
       };
       const second = queue.submit('pipe-3', upTo9, context);
-      await until(() => seen.length === 1);
+      await pollUntil(() => seen.length === 1);
       held[0]?.release(new Error('disk full'));
       await expect(first).rejects.toThrow('disk full');
-      await until(() => held.length === 2);
+      await pollUntil(() => held.length === 2);
       held[1]?.release();
       expect(await second).toMatchObject({ kind: 'accepted', reply: 100 });
       expect(seen).toEqual([10, 0]);

@@ -15,6 +15,8 @@ import type { Run } from '../../../src/domain/runs/state.js';
 import { toIso } from '../../../src/domain/shared/time.js';
 import { tcBase } from '../../../src/domain/shared/time-control.js';
 import { fixedGamesArgs } from '../../support/runArgs.js';
+import { pollUntil } from '../../support/fileWatch.js';
+import { holdAppends } from '../../support/heldAppends.js';
 import { makeTempDir } from '../../support/tempDir.js';
 import { storedWorkerInfo } from '../../support/workers.js';
 
@@ -137,35 +139,6 @@ describe('scheduler pieces', () => {
   });
 
   describe('the global section and the durable append', () => {
-    /** Holds every append to a run stream until the test settles it. */
-    const holdingRunAppends = (store: EventStore) => {
-      const held: Array<{ stream: string; settle: (outcome: 'store' | Error) => void }> = [];
-      const wrapped: EventStore = {
-        ...store,
-        kind: store.kind,
-        append: (stream, events, expected) =>
-          stream.startsWith('run-')
-            ? new Promise((resolve, reject) => {
-                held.push({
-                  stream,
-                  settle: (outcome) => (outcome === 'store' ? store.append(stream, events, expected).then(resolve, reject) : reject(outcome)),
-                });
-              })
-            : store.append(stream, events, expected),
-        readStream: (stream, options) => store.readStream(stream, options),
-        readAll: (options) => store.readAll(options),
-        subscribeAll: (options) => store.subscribeAll(options),
-        headPosition: () => store.headPosition(),
-        ping: () => store.ping(),
-        close: () => store.close(),
-      };
-      return { store: wrapped, held };
-    };
-
-    const settled = async (condition: () => boolean): Promise<void> => {
-      for (let turn = 0; turn < 200 && !condition(); turn += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-    };
-
     const openRuns = async (count: number) => {
       const at = toIso(T0);
       const runIds = Array.from({ length: count }, (_, n) => newRunId(T0 + n));
@@ -176,27 +149,27 @@ describe('scheduler pieces', () => {
           runEvent('RunApproved', { runId, at, approver: 'approver' }),
         ]);
       }
-      const holding = holdingRunAppends(eventStore);
-      const cache = createRunCache({ eventStore: holding.store });
+      const held = holdAppends(eventStore, (stream) => stream.startsWith('run-'));
+      const cache = createRunCache({ eventStore });
       const activeRuns = createActiveRuns();
       cache.onChange((id, state) => activeRuns.apply(id, state));
       for (const runId of runIds) await cache.load(runId);
       const scheduler = schedulerOver(cache, activeRuns);
       const request = (n: number) => scheduler.requestTask({ worker: storedWorkerInfo(n), hostUrl: 'http://localhost', context });
-      return { runIds, held: holding.held, cache, activeRuns, request };
+      return { runIds, held, cache, activeRuns, request };
     };
 
     it('decides the next request while the previous assignment is still being written, on an index that already counts it', async () => {
       const { runIds, held, activeRuns, request } = await openRuns(2);
       const first = request(1);
-      await settled(() => held.length === 1);
+      await pollUntil(() => held.length === 1);
       const second = request(2);
       // Before the first append is durable, the second request was decided too, and went to the
       // other run because the index already counted the first task.
-      await settled(() => held.length === 2);
+      await pollUntil(() => held.length === 2);
       expect(held.map((append) => append.stream).sort()).toEqual(runIds.map((runId) => runStreamName(runId)).sort());
       expect(activeRuns.fleet(() => undefined).activeTaskOf('worker-4cores-m0000001')).toBeDefined();
-      for (const append of held) append.settle('store');
+      for (const append of held) append.release();
       const replies = await Promise.all([first, second]);
       expect(replies.map((reply) => ('run' in reply ? reply.run._id : undefined)).sort()).toEqual([...runIds].sort());
     });
@@ -205,14 +178,14 @@ describe('scheduler pieces', () => {
       const { runIds, held, activeRuns, request } = await openRuns(1);
       const [runId] = runIds;
       const first = request(1);
-      await settled(() => held.length === 1);
+      await pollUntil(() => held.length === 1);
       const second = request(2);
-      await settled(() => activeRuns.get(runId ?? '')?.tasks.length === 2);
+      await pollUntil(() => activeRuns.get(runId ?? '')?.tasks.length === 2);
       expect(activeRuns.get(runId ?? '')?.tasks.length).toBe(2);
       expect(held).toHaveLength(1);
-      held[0]?.settle('store');
-      await settled(() => held.length === 2);
-      held[1]?.settle('store');
+      held[0]?.release();
+      await pollUntil(() => held.length === 2);
+      held[1]?.release();
       const replies = await Promise.all([first, second]);
       expect(replies.map((reply) => ('task_id' in reply ? reply.task_id : undefined))).toEqual([0, 1]);
     });
@@ -220,12 +193,12 @@ describe('scheduler pieces', () => {
     it('takes a decided assignment back from the index when its append fails', async () => {
       const { runIds, held, cache, activeRuns, request } = await openRuns(2);
       const first = request(1);
-      await settled(() => held.length === 1);
+      await pollUntil(() => held.length === 1);
       const fleet = () => activeRuns.fleet(() => undefined);
       expect(fleet().activeTaskOf('worker-4cores-m0000001')).toBeDefined();
-      held[0]?.settle(new Error('disk full'));
+      held[0]?.release(new Error('disk full'));
       await expect(first).rejects.toThrow('disk full');
-      await settled(() => fleet().activeTaskOf('worker-4cores-m0000001') === undefined);
+      await pollUntil(() => fleet().activeTaskOf('worker-4cores-m0000001') === undefined);
       expect(fleet().activeTaskOf('worker-4cores-m0000001')).toBeUndefined();
       for (const runId of runIds) {
         expect(activeRuns.get(runId)?.tasks.length).toBe(0);
@@ -234,8 +207,8 @@ describe('scheduler pieces', () => {
       }
       // The same worker asks again and is given a task once the store accepts it.
       const again = request(1);
-      await settled(() => held.length === 2);
-      held[1]?.settle('store');
+      await pollUntil(() => held.length === 2);
+      held[1]?.release();
       const reply = await again;
       expect(reply).toMatchObject({ task_id: 0 });
     });
