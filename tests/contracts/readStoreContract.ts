@@ -91,6 +91,26 @@ export function describeReadStoreContract(adapterName: string, setup: () => Prom
         expect(await c.get('a')).toEqual(doc);
       });
 
+      it('keeps arrays of arrays, at any depth and next to other values, through every write and read', async () => {
+        // An SPSA run's param_history is a list of lists of parameter rows.
+        const nested = { _id: 'n', history: [[{ theta: 1.5 }], [], [[1, [2]], 'x']], plain: [1, 2], mixed: [[null], { a: [[true]] }] };
+        const c = await newCollection({ indexes: ['kind'] });
+        await c.upsert(nested);
+        await c.bulkWrite([{ op: 'upsert', doc: { ...nested, _id: 'm', kind: 'spsa' } }]);
+        expect(await c.get('n')).toEqual(nested);
+        expect(byId(await c.getMany(['m', 'n']))).toEqual([{ ...nested, _id: 'm', kind: 'spsa' }, nested]);
+        expect(await c.find({ where: { kind: 'spsa' } })).toEqual([{ ...nested, _id: 'm', kind: 'spsa' }]);
+        const name = uniqueName('nested');
+        await store().ensureCollection(name, { indexes: [] });
+        await store().commitProjectionBatch({
+          checkpointId: uniqueName('cp'),
+          from: null,
+          to: 3n,
+          changes: [{ collection: name, id: 'g', position: 3, doc: { _id: 'g', history: [[1], [2, 3]] } }],
+        });
+        expect(await store().collection(name, { indexes: [] }).get('g')).toEqual({ _id: 'g', history: [[1], [2, 3]], _position: 3 });
+      });
+
       it('replaces the whole document on upsert', async () => {
         const c = await newCollection();
         await c.upsert({ _id: 'a', keep: 1, drop: 2 });

@@ -27,7 +27,7 @@ import {
   readCheckpoint,
 } from './guardedWrites.js';
 import { ALIASES_COLLECTION, indexNameOf, notTombstone } from './names.js';
-import { storedDoc } from './storedDoc.js';
+import { loadedDoc, storedDoc } from './storedDoc.js';
 import { filterOf, findOf } from './translateQuery.js';
 
 export interface MongoReadStoreOptions {
@@ -149,7 +149,10 @@ export const createMongoReadStore = (options: MongoReadStoreOptions): ReadStore 
       name,
       get: async (id) => {
         checkId(id);
-        return withCollection(async () => (await docs.findOne(visible({ _id: id }))) as T | null);
+        return withCollection(async () => {
+          const found = await docs.findOne(visible({ _id: id }));
+          return found === null ? null : loadedDoc<T>(found);
+        });
       },
       getMany: async (ids) => {
         ids.forEach(checkId);
@@ -157,7 +160,7 @@ export const createMongoReadStore = (options: MongoReadStoreOptions): ReadStore 
         if (unique.length === 0) return [];
         return withCollection(async () => {
           const found = await docs.find(visible({ _id: { $in: unique } })).toArray();
-          const byId = new Map(found.map((doc) => [doc._id, doc as T]));
+          const byId = new Map(found.map((doc) => [doc._id, loadedDoc<T>(doc)]));
           return unique.flatMap((id) => byId.get(id) ?? []);
         });
       },
@@ -181,7 +184,7 @@ export const createMongoReadStore = (options: MongoReadStoreOptions): ReadStore 
           let cursor = docs.find(mongoFind.filter as Filter<StoredDoc>).sort(mongoFind.sort);
           if (mongoFind.skip > 0) cursor = cursor.skip(mongoFind.skip);
           if (mongoFind.limit !== null) cursor = cursor.limit(mongoFind.limit);
-          return (await cursor.toArray()) as T[];
+          return (await cursor.toArray()).map((doc) => loadedDoc<T>(doc));
         });
       },
       count: async (query) => {

@@ -12,6 +12,9 @@ export const ALIASES_COLLECTION = '_aliases';
  */
 export const TOMBSTONE_FIELD = '_tombstone';
 
+/** Wraps an array that is an element of another array (see storedDoc.ts); never a field of a read model. */
+export const NESTED_ARRAY_FIELD = '_nested_array';
+
 export const notTombstone = { [TOMBSTONE_FIELD]: { $exists: false } } as const;
 
 /** The index serving filters and sorts on `field`, with `_id` for the tie-break. */
