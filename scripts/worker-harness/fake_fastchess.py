@@ -91,6 +91,8 @@ def play(args):
         print("--------------------------------------------------", flush=True)
         if mode == "warning" and pair == 0:
             print(f"Warning; Engine {new} is not responsive", flush=True)
+        if mode == "option-error" and pair == 0:
+            print(f"Warning; {new} doesn't have option HarnessOption", flush=True)
         if mode == "pause" and pair == settings.get("pause_after_pair", 0):
             time.sleep(settings.get("pause_seconds", 4))
         if mode == "crash" and pair + 1 == settings.get("crash_after_pairs", 32):

@@ -46,6 +46,7 @@ SCENARIOS = {
     "spsa": {"run": ["--num-games", "1000", "--spsa-params", SPSA_PARAMS], "fastchess": {"results": "even"}},
     "wrong-bench": {"run": ["--num-games", "1000"], "signature": SIGNATURE + 1, "fastchess": {"results": "even"}},
     "engine-warning": {"run": ["--num-games", "1000"], "fastchess": {"results": "even", "mode": "warning"}},
+    "engine-option-error": {"run": ["--num-games", "1000"], "fastchess": {"results": "even", "mode": "option-error"}},
     "fastchess-crash": {"run": ["--num-games", "1000"], "fastchess": {"results": "even", "mode": "crash", "crash_after_pairs": 20}},
 }
 
@@ -212,7 +213,7 @@ def check(scenario, calls, log, run):
         if marker in log:
             problems.append(f"the worker's output contains {marker!r}")
     errors = [(call["path"], call["reply"]["error"]) for call in calls if isinstance(call.get("reply"), dict) and "error" in call["reply"]]
-    allowed_errors = {"wrong-bench": "/api/stop_run"}
+    allowed_errors = {"wrong-bench": "/api/stop_run", "engine-option-error": "/api/stop_run"}
     for path, error in errors:
         if allowed_errors.get(scenario) != path:
             problems.append(f"{path} answered an error: {error}")
@@ -233,6 +234,7 @@ def check(scenario, calls, log, run):
         "spsa": lambda: run["finished"] and count(calls, "/api/request_spsa") >= 1 and count(calls, "/api/upload_pgn") == 0,
         "wrong-bench": lambda: count(calls, "/api/stop_run") == 1 and "Wrong bench" in log,
         "engine-warning": lambda: count(calls, "/api/worker_log") >= 1 and run["finished"],
+        "engine-option-error": lambda: count(calls, "/api/stop_run") == 1 and "doesn't have option" in log,
         "fastchess-crash": lambda: count(calls, "/api/failed_task") == 1 and count(calls, "/api/upload_pgn") == 1,
     }[scenario]
     if not expected():

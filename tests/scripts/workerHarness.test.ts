@@ -63,9 +63,9 @@ describe('worker harness: the fastchess stand-in', () => {
     expect(stdout.trim().endsWith('Finished match')).toBe(true);
   });
 
-  it('prints the warning the worker reports to the event log', async () => {
-    const { stdout } = await fastchess(matchArgs(2), { mode: 'warning' });
-    expect(stdout).toMatch(/Warning; Engine .* is not responsive/);
+  it('prints the warning the worker reports to the event log, and the one that makes it stop the run', async () => {
+    expect((await fastchess(matchArgs(2), { mode: 'warning' })).stdout).toMatch(/Warning; Engine .* is not responsive/);
+    expect((await fastchess(matchArgs(2), { mode: 'option-error' })).stdout).toMatch(/Warning;.*doesn't have option/);
   });
 
   it('crashes with a non-zero exit after the configured pairs, leaving the PGN of the pairs played', async () => {
