@@ -21,8 +21,9 @@ RESULT_CYCLES = {
     "strong": [4, 4, 3, 4, 2, 4, 3, 4],
     "even": [2, 1, 3, 2, 2, 3, 1, 2, 0, 4],
 }
-# W, L, D of a pair for each pentanomial index.
-PAIR_GAMES = {4: (2, 0, 0), 3: (1, 0, 1), 2: (0, 0, 2), 1: (0, 1, 1), 0: (0, 2, 0)}
+# The test engine's score in the pair's two games, for each pentanomial index.
+PAIR_SCORES = {4: (1, 1), 3: (1, 0.5), 2: (0.5, 0.5), 1: (0.5, 0), 0: (0, 0)}
+# The PGN result of a game for the test engine's score, when it plays white and when it plays black.
 GAME_TEXT = {1: ("1-0", "0-1"), 0: ("0-1", "1-0"), 0.5: ("1/2-1/2", "1/2-1/2")}
 
 
@@ -65,12 +66,11 @@ def play(args):
     ptnml = [0, 0, 0, 0, 0]
     for pair in range(pairs):
         outcome = cycle[pair % len(cycle)]
-        w, l, d = PAIR_GAMES[outcome]
-        wins, losses, draws = wins + w, losses + l, draws + d
+        first, second = PAIR_SCORES[outcome]
+        wins += (first == 1) + (second == 1)
+        losses += (first == 0) + (second == 0)
+        draws += (first == 0.5) + (second == 0.5)
         ptnml[outcome] += 1
-        first = 1 if w >= 1 else (0.5 if d >= 1 else 0)
-        second_score = (w + 0.5 * d) - first
-        second = 1 if second_score == 1 else (0.5 if second_score == 0.5 else 0)
         games = 2 * (pair + 1)
         print(f"Finished game {games - 1} ({new} vs {base}): {GAME_TEXT[first][0]} {{White wins by adjudication}}", flush=True)
         print(f"Finished game {games} ({base} vs {new}): {GAME_TEXT[second][1]} {{Black wins by adjudication}}", flush=True)

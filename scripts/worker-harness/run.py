@@ -10,6 +10,7 @@ recorded conversation and the run the server holds. It exits with 1 when a check
 """
 import argparse
 import base64
+import collections
 import hashlib
 import json
 import os
@@ -276,9 +277,7 @@ def main():
             warnings = len(levels.get(40, []))
             if not run["finished"]:
                 server.admin("--as", "approver", "run", "stop", run_id)
-            calls_by_path = {}
-            for call in calls:
-                calls_by_path[call["path"].split("?")[0]] = calls_by_path.get(call["path"].split("?")[0], 0) + 1
+            calls_by_path = collections.Counter(call["path"].split("?")[0] for call in calls)
             summary = ", ".join(f"{path} ×{n}" for path, n in sorted(calls_by_path.items()))
             status = "ok" if not problems else "FAILED"
             print(f"{scenario}: {status} in {time.time() - started:.0f} s (worker exit {code}, server warnings {warnings}); {summary}")

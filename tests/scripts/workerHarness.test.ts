@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/processes.js';
+import { makeTempDir } from '../support/tempDir.js';
 
 /**
  * The stand-ins the worker harness (scripts/worker-harness) gives the real worker must print what
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * a Fishtest checkout, which these tests do not have.
  */
 const run = promisify(execFile);
-const HARNESS = join(import.meta.dirname, '../../scripts/worker-harness');
+const HARNESS = join(projectRoot, 'scripts/worker-harness');
 const FASTCHESS_VERSION = /fastchess alpha [0-9]*.[0-9]*.[0-9]* [0-9]*-([0-9a-f-]*)$/m;
 const RESULTS = /Games: ([0-9]+), Wins: ([0-9]+), Losses: ([0-9]+), Draws: ([0-9]+), Points: ([0-9.]+) \(/g;
 const PTNML = /Ptnml\(0-2\): \[([0-9]+), ([0-9]+), ([0-9]+), ([0-9]+), ([0-9]+)\]/g;
@@ -21,6 +22,7 @@ const SIGNATURE = 2050811;
 const SHA = 'b'.repeat(40);
 
 let dir: string;
+let removeDir: () => void;
 const configFor = async (fastchess: object): Promise<string> => {
   const path = join(dir, `config-${Math.random().toString(16).slice(2)}.json`);
   await writeFile(path, JSON.stringify({ net: 'nn-0123456789ab.nnue', signatures: { [SHA]: SIGNATURE + 5 }, default_signature: SIGNATURE, fastchess }));
@@ -34,12 +36,10 @@ const fastchess = async (args: string[], fastchessConfig: object = {}) =>
 const matchArgs = (rounds: number): string[] =>
   ['-rounds', String(rounds), '-pgnout', 'file=out.pgn', 'append=false', '-event', 'Batch 0', '-engine', 'name=New-bbbb', 'tc=10+0.1', '-engine', 'name=Base-aaaa', 'tc=10+0.1'];
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'harness-fakes-'));
+beforeAll(() => {
+  ({ dir, remove: removeDir } = makeTempDir('harness-fakes-'));
 });
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => removeDir());
 
 describe('worker harness: the fastchess stand-in', () => {
   it('answers --version with the line and commit prefix the worker checks', async () => {

@@ -24,7 +24,8 @@ export const storedDoc = (doc: Doc): Document => {
   return json;
 };
 
-const isWrappedArray = (value: object): value is { [NESTED_ARRAY_FIELD]: unknown[] } => {
+const isWrappedArray = (value: unknown): value is { [NESTED_ARRAY_FIELD]: unknown[] } => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   return keys.length === 1 && keys[0] === NESTED_ARRAY_FIELD && Array.isArray((value as Record<string, unknown>)[NESTED_ARRAY_FIELD]);
 };
@@ -35,7 +36,7 @@ const unwrap = (value: unknown): unknown => {
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     value.forEach((item: unknown, index) => {
-      const inner = item !== null && typeof item === 'object' && !Array.isArray(item) && isWrappedArray(item) ? unwrap(item[NESTED_ARRAY_FIELD]) : unwrap(item);
+      const inner = isWrappedArray(item) ? unwrap(item[NESTED_ARRAY_FIELD]) : unwrap(item);
       if (inner !== item) (copy ??= [...value])[index] = inner;
     });
     return copy ?? value;
