@@ -31,6 +31,7 @@ const schema = z.object({
       return value === 'inline' || value === 'true' || value === '1' ? 'inline' : 'off';
     }),
   PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(100),
+  PROJECTION_STALL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   WORKER_API: z
@@ -79,6 +80,8 @@ export interface Config {
   runProjections: ProjectionPlacement;
   /** How long a projection lets a small batch of events gather before applying it. */
   projectionBatchDelayMs: number;
+  /** How long a projection may stay behind the log without applying anything before /health reports it. */
+  projectionStallMs: number;
   shutdownTimeoutMs: number;
   /** Whether this process is the primary that serves the worker protocol (run cache, scheduler, periodic jobs). */
   workerApi: boolean;
@@ -128,6 +131,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
     runProjections: value.RUN_PROJECTIONS,
     projectionBatchDelayMs: value.PROJECTION_BATCH_DELAY_MS,
+    projectionStallMs: value.PROJECTION_STALL_MS,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     workerApi: value.WORKER_API,
     requestTaskConcurrency: value.REQUEST_TASK_CONCURRENCY,

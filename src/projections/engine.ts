@@ -16,6 +16,14 @@ export interface ProjectionStatus {
   lag: string;
   serving: boolean;
   error?: string;
+  /**
+   * Since when the read model has been behind the log without applying anything (ISO time); absent
+   * while it keeps up. Where the runners are in another process, the first status asked that saw
+   * the lag, so it may be later than the real start.
+   */
+  behindSince?: string;
+  /** The read store refused the batch in progress since `since`; it is retried with back-off. */
+  retry?: { since: string; attempts: number; error: string };
 }
 
 export interface ProjectionEngine {
@@ -44,12 +52,17 @@ export interface EngineOptions {
   batchSize?: number;
   /** See RunnerOptions.batchDelayMs. */
   batchDelayMs?: number;
+  /** See RunnerOptions.maxRetryDelayMs. */
+  maxRetryDelayMs?: number;
+  /** The clock behind `behindSince`; tests replace it. */
+  now?: () => number;
 }
 
 const REMOTE_POLL_MS = 25;
 
 export const createProjectionEngine = (options: EngineOptions): ProjectionEngine => {
   const { eventStore, readStore, projections, logger } = options;
+  const now = options.now ?? Date.now;
   const runners: ProjectionRunner[] = options.runProjections
     ? projections.map((projection) =>
         createProjectionRunner({
@@ -59,6 +72,8 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
           logger: logger.child({ projection: checkpointIdOf(projection) }),
           ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
           ...(options.batchDelayMs === undefined ? {} : { batchDelayMs: options.batchDelayMs }),
+          ...(options.maxRetryDelayMs === undefined ? {} : { maxRetryDelayMs: options.maxRetryDelayMs }),
+          now,
         }),
       )
     : [];
@@ -96,6 +111,20 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
     }
   };
 
+  // Runners elsewhere: a checkpoint seen behind the head, and when it was first seen so.
+  const sightings = new Map<string, { checkpoint: bigint | null; since: number }>();
+  const remoteBehindSince = (id: string, checkpoint: bigint | null, behind: boolean): number | undefined => {
+    if (!behind) {
+      sightings.delete(id);
+      return undefined;
+    }
+    const seen = sightings.get(id);
+    if (seen && seen.checkpoint === checkpoint) return seen.since;
+    const since = now();
+    sightings.set(id, { checkpoint, since });
+    return since;
+  };
+
   const hurry = (position: bigint): void => {
     for (const runner of runners) runner.hurry(position);
   };
@@ -114,6 +143,10 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
         const checkpoint = values[index] ?? null;
         const runnerStatus = runners[index]?.status();
         const lag = head - (checkpoint ?? 0n);
+        const behindSince = runnerStatus
+          ? runnerStatus.behindSince
+          : remoteBehindSince(checkpointIdOf(projection), checkpoint, lag > 0n);
+        const retry = runnerStatus?.retry;
         return {
           name: projection.name,
           version: projection.version,
@@ -123,6 +156,8 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
           lag: (lag > 0n ? lag : 0n).toString(),
           serving: runnerStatus?.serving ?? true,
           ...(runnerStatus?.error === undefined ? {} : { error: runnerStatus.error }),
+          ...(behindSince === undefined ? {} : { behindSince: new Date(behindSince).toISOString() }),
+          ...(retry === undefined ? {} : { retry: { ...retry, since: new Date(retry.since).toISOString() } }),
         };
       });
     },

@@ -19,6 +19,20 @@ export interface RunnerStatus {
   /** True once this version serves queries (immediately for a new projection, after catch-up for a rebuild). */
   serving: boolean;
   error?: string;
+  /**
+   * Since when (ms since the epoch) events have been waiting here with no batch committed: set when
+   * the first event arrives while idle, reset by every commit that leaves events waiting.
+   */
+  behindSince?: number;
+  /** The batch in progress was refused by the read store and is being retried. */
+  retry?: BatchRetry;
+}
+
+export interface BatchRetry {
+  /** When the read store first refused this batch (ms since the epoch). */
+  since: number;
+  attempts: number;
+  error: string;
 }
 
 export interface ProjectionRunner {
@@ -46,6 +60,8 @@ export interface RunnerOptions {
   batchDelayMs?: number;
   /** Longest wait between retries of a batch the read store refused. */
   maxRetryDelayMs?: number;
+  /** The clock behind `behindSince` and `retry.since`; tests replace it. */
+  now?: () => number;
   /**
    * How long a replaced collection is kept after a rebuild switch, so queries that resolved the
    * old alias a moment ago (in this or another process) still find it. Must outlast ALIAS_TTL_MS.
@@ -67,6 +83,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
   const batchDelayMs = options.batchDelayMs ?? 0;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
   const dropGraceMs = options.dropGraceMs ?? 5 * ALIAS_TTL_MS;
+  const now = options.now ?? Date.now;
   const checkpointId = checkpointIdOf(projection);
   const handles = (type: string): boolean =>
     projection.eventTypes === '*' || projection.eventTypes.includes(type);
@@ -77,6 +94,8 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
   let error: string | undefined;
   let checkpoint: bigint | null = null;
   let lastReceived = 0n;
+  let behindSince: number | undefined;
+  let retry: BatchRetry | undefined;
   /** Logical collections still served by an older version: switched once this one has caught up. */
   let pendingSwitch = new Map<string, string>();
   let buffer: RecordedEvent[] = [];
@@ -124,6 +143,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
     subscription = eventStore.subscribeAll({ fromPosition: lastReceived, ready }).subscribe({
       next: (event) => {
         lastReceived = event.position;
+        behindSince ??= now();
         buffer.push(event);
         if (!lingering || buffer.length >= batchSize) signal();
       },
@@ -239,6 +259,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
     for (;;) {
       try {
         await applyBatch(batch);
+        retry = undefined;
         return true;
       } catch (err) {
         if (err instanceof ProjectionFailedError || err instanceof CheckpointConflictError) {
@@ -248,7 +269,8 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
           return false;
         }
         if (stopping) return false;
-        logger.warn({ err, projection: checkpointId, retryInMs: delay }, 'projection batch not written; retrying');
+        retry = { since: retry?.since ?? now(), attempts: (retry?.attempts ?? 0) + 1, error: err instanceof Error ? err.message : String(err) };
+        logger.warn({ err, projection: checkpointId, retryInMs: delay, attempts: retry.attempts }, 'projection batch not written; retrying');
         await sleep(delay);
         if (stopping) return false;
         delay = Math.min(delay * 2, maxRetryDelayMs);
@@ -324,6 +346,7 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
       const ok = await applyWithRetry(batch);
       if (!ok) break;
       buffer = buffer.slice(batch.length);
+      behindSince = buffer.length === 0 ? undefined : now();
       releaseReady();
     }
   };
@@ -370,6 +393,8 @@ export const createProjectionRunner = (options: RunnerOptions): ProjectionRunner
         checkpoint,
         serving: pendingSwitch.size === 0 && state !== 'starting',
         ...(error === undefined ? {} : { error }),
+        ...(behindSince === undefined ? {} : { behindSince }),
+        ...(retry === undefined ? {} : { retry: { ...retry } }),
       };
     },
     onProgress(listener) {

@@ -15,6 +15,8 @@ describe('configuration', () => {
     expect(loadConfig({ RUN_PROJECTIONS: 'off' }).runProjections).toBe('off');
     expect(config.projectionBatchDelayMs).toBe(100);
     expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
+    expect(config.projectionStallMs).toBe(60_000);
+    expect(loadConfig({ PROJECTION_STALL_MS: '300000' }).projectionStallMs).toBe(300_000);
     expect(config.listenBacklog).toBe(4096);
     expect(loadConfig({ LISTEN_BACKLOG: '511' }).listenBacklog).toBe(511);
   });
@@ -41,6 +43,8 @@ describe('configuration', () => {
     ['RUN_PROJECTIONS', 'sometimes'],
     ['PROJECTION_BATCH_DELAY_MS', '-5'],
     ['PROJECTION_BATCH_DELAY_MS', '5000'],
+    ['PROJECTION_STALL_MS', '10'],
+    ['PROJECTION_STALL_MS', 'soon'],
     ['LISTEN_BACKLOG', '0'],
   ])('rejects a bad %s with one line naming it', (setting, value) => {
     let error: unknown;

@@ -243,6 +243,68 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
       await runner2.stop();
     });
 
+    it('retries a batch the read store refuses, reports the retry and since when it is behind, and resumes once accepted', async () => {
+      const projection = tallyProjection(collection, 1);
+      let refuse = true;
+      const readStore = new Proxy(fixture.readStore, {
+        get: (target, property, receiver) =>
+          property === 'commitProjectionBatch' && refuse
+            ? () => Promise.reject(new Error('read store refused the batch'))
+            : (Reflect.get(target, property, receiver) as unknown),
+      });
+      const runner = createProjectionRunner({ ...fixture, readStore, projection, maxRetryDelayMs: 50 });
+      await runner.start();
+      expect(runner.status().behindSince).toBeUndefined();
+      const before = Date.now();
+      await fixture.eventStore.append(`${prefix}a`, [added(1), added(2)], 'any');
+      await waitUntil(async () => (runner.status().retry?.attempts ?? 0) >= 3);
+      const stuck = runner.status();
+      expect(stuck.state).toBe('running');
+      expect(stuck.retry).toMatchObject({ error: 'read store refused the batch' });
+      expect(stuck.retry!.since).toBeGreaterThanOrEqual(before);
+      expect(stuck.behindSince).toBeGreaterThanOrEqual(before);
+      expect(stuck.behindSince).toBeLessThanOrEqual(stuck.retry!.since);
+      expect(stuck.checkpoint).toBeNull();
+
+      refuse = false;
+      // Once nothing waits any more, it is no longer behind.
+      await waitUntil(async () => runner.status().checkpoint !== null && runner.status().behindSince === undefined);
+      expect(runner.status().retry).toBeUndefined();
+      const doc = await fixture.readStore.collection<Tally>(`${collection}_v1`, projection.collections[collection]!).get(`${prefix}a`);
+      expect({ count: doc?.count, sum: doc?.sum }).toEqual({ count: 2, sum: 3 });
+      await runner.stop();
+    });
+
+    it('reports since when a projection run elsewhere has been behind, from the statuses asked', async () => {
+      const projection = tallyProjection(collection, 1);
+      let clock = 1_000_000;
+      const observer = createProjectionEngine({
+        eventStore: fixture.eventStore,
+        readStore: fixture.readStore,
+        projections: [projection],
+        logger: silentLogger,
+        runProjections: false,
+        now: () => clock,
+      });
+      const last = await appendMany(1, 2);
+      const [first] = await observer.statuses();
+      expect(first?.state).toBe('remote');
+      expect(first?.behindSince).toBe(new Date(1_000_000).toISOString());
+      clock += 90_000;
+      // The checkpoint has not moved: still behind since the first sighting.
+      expect((await observer.statuses())[0]?.behindSince).toBe(new Date(1_000_000).toISOString());
+
+      const runner = createProjectionRunner({ ...fixture, projection });
+      await runner.start();
+      await waitUntil(async () => (runner.status().checkpoint ?? 0n) >= last && (await observer.statuses())[0]?.lag === '0');
+      expect((await observer.statuses())[0]?.behindSince).toBeUndefined();
+      await runner.stop();
+      await fixture.eventStore.append(`${prefix}0`, [added(3)], 'any');
+      clock += 1_000;
+      // Behind again, counted from this sighting rather than the earlier one.
+      expect((await observer.statuses())[0]?.behindSince).toBe(new Date(1_091_000).toISOString());
+    });
+
     it('stops on an event the projection cannot handle instead of skipping it', async () => {
       const projection = tallyProjection(collection, 1, { failOn: 13 });
       const runner = createProjectionRunner({ ...fixture, projection });

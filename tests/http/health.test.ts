@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Projection } from '../../src/projections/projection.js';
+import type { Doc } from '../../src/stores/documents/port.js';
 import { projections as catalog } from '../../src/projections/catalog.js';
 import { STREAMS } from '../../src/projections/streams/streamsProjection.js';
 import { makeTempDir } from '../support/tempDir.js';
@@ -22,6 +23,21 @@ const failing: Projection = {
   },
 };
 
+// The read store cannot serialise a BigInt, so it refuses every batch with this document.
+const unstorable: Projection = {
+  name: 'unstorable',
+  version: 1,
+  collections: { unstorable: { indexes: [] } },
+  eventTypes: '*',
+  keys: (event) => [{ collection: 'unstorable', id: event.streamId }],
+  project: (event) => [{ collection: 'unstorable', id: event.streamId, doc: { _id: event.streamId, size: 1n } as unknown as Doc }],
+};
+
+interface HealthBody {
+  status: string;
+  projections: Array<{ name: string; state: string; stalled?: boolean; behindSince?: string; retry?: { attempts: number; error: string } }>;
+}
+
 describe('HTTP app on the embedded stores', () => {
   let app: FastifyInstance | undefined;
   let removeDir: (() => void) | undefined;
@@ -32,10 +48,10 @@ describe('HTTP app on the embedded stores', () => {
     removeDir?.();
   });
 
-  const start = async (projections: readonly Projection[] = catalog): Promise<DependencyContainer> => {
+  const start = async (projections: readonly Projection[] = catalog, env: NodeJS.ProcessEnv = {}): Promise<DependencyContainer> => {
     const temp = makeTempDir();
     removeDir = temp.remove;
-    const config = loadConfig({ DATA_DIR: temp.dir });
+    const config = loadConfig({ ...env, DATA_DIR: temp.dir });
     const container = await composeContainer({ config, logger: silentLogger, projections });
     app = await buildApp({ container });
     await app.ready();
@@ -83,6 +99,32 @@ describe('HTTP app on the embedded stores', () => {
     expect(body.projections).toContainEqual(
       expect.objectContaining({ name: 'always-fails', state: 'failed', error: expect.stringContaining('broken projection') }),
     );
+  });
+
+  it('shows a batch the read store refuses as a retry, and answers 503 once it has stalled longer than PROJECTION_STALL_MS', async () => {
+    const container = await start([...catalog, unstorable], { PROJECTION_STALL_MS: '400' });
+    const appendedAt = Date.now();
+    await appendOne(container, 'run-3');
+    let body: HealthBody | undefined;
+    for (let statusCode = 200; statusCode === 200; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      expect(Date.now() - appendedAt).toBeLessThan(10_000);
+      const response = await app!.inject({ method: 'GET', url: '/health' });
+      statusCode = response.statusCode;
+      body = response.json<HealthBody>();
+      // Until then the retry may show, but the projection is not stalled.
+      if (statusCode === 200) expect(body.projections.find((p) => p.name === 'unstorable')?.stalled).toBeUndefined();
+    }
+    expect(Date.now() - appendedAt).toBeGreaterThanOrEqual(400);
+    expect(body?.status).toBe('unavailable');
+    const entry = body?.projections.find((p) => p.name === 'unstorable');
+    expect(entry).toMatchObject({ state: 'running', stalled: true, retry: { error: expect.stringContaining('BigInt') } });
+    expect(entry?.retry?.attempts).toBeGreaterThanOrEqual(2);
+    expect(Date.parse(entry?.behindSince ?? '')).toBeGreaterThanOrEqual(appendedAt - 1);
+    // The others kept up with the same event.
+    for (const other of body?.projections.filter((p) => p.name !== 'unstorable') ?? []) {
+      expect(other).toMatchObject({ state: 'running' });
+      expect(other.stalled).toBeUndefined();
+    }
   });
 
   it('answers unknown routes with the JSON error shape', async () => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../container.js';
 import type { EventStore } from '../../stores/events/port.js';
+import type { ProjectionStatus } from '../../projections/engine.js';
 import type { SqliteEventStore } from '../../stores/events/sqlite/index.js';
 import type { WalCheckpointStats } from '../../stores/sqlite/walCheckpointer.js';
 
@@ -20,27 +21,36 @@ const walCheckpointsOf = (eventStore: EventStore): { walCheckpoints?: WalCheckpo
   return stats === undefined ? {} : { walCheckpoints: stats };
 };
 
-/** Liveness and readiness: both stores reachable, projections running, and how far behind they are. */
+/** Behind the log with nothing applied for longer than `stallMs`: stuck, though not failed. */
+const markStalled = (status: ProjectionStatus, stallMs: number, now: number): ProjectionStatus & { stalled?: true } =>
+  status.behindSince !== undefined && now - Date.parse(status.behindSince) > stallMs ? { ...status, stalled: true } : status;
+
+/**
+ * Liveness and readiness: both stores reachable, projections running and keeping up, and how far
+ * behind they are.
+ */
 export const healthRoutes =
   (container: DependencyContainer): FastifyPluginAsync =>
   async (app) => {
     const eventStore = container.resolve(TOKENS.eventStore);
     const readStore = container.resolve(TOKENS.readStore);
     const engine = container.resolve(TOKENS.projectionEngine);
+    const { projectionStallMs } = container.resolve(TOKENS.config);
 
     app.get('/health', async (_request, reply) => {
       const [events, documents] = await Promise.all([probe(() => eventStore.ping()), probe(() => readStore.ping())]);
-      let projections: Awaited<ReturnType<typeof engine.statuses>> = [];
+      let projections: Array<ProjectionStatus & { stalled?: true }> = [];
       let projectionsError: string | undefined;
       if (events.ok && documents.ok) {
         try {
-          projections = await engine.statuses();
+          const now = Date.now();
+          projections = (await engine.statuses()).map((status) => markStalled(status, projectionStallMs, now));
         } catch (err) {
           projectionsError = err instanceof Error ? err.message : String(err);
         }
       }
       const healthy =
-        events.ok && documents.ok && projectionsError === undefined && projections.every((p) => p.state !== 'failed');
+        events.ok && documents.ok && projectionsError === undefined && projections.every((p) => p.state !== 'failed' && p.stalled !== true);
       return reply.status(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'unavailable',
         eventStore: { kind: eventStore.kind, ...events, ...walCheckpointsOf(eventStore) },
