@@ -85,7 +85,7 @@ def main():
     worker.verify_toolchain = lambda: True
     worker.INITIAL_RETRY_TIME = 1.0
     worker.MAX_RETRY_TIME = 4.0
-    games.UPDATE_RETRY_TIME = 1.0
+    games.UPDATE_RETRY_TIME = float(config.get("update_retry_seconds", 1.0))
     # The heartbeat waits 120 s without an update; the harness makes that 2 s.
     worker.timedelta = lambda seconds=0, **kw: real_timedelta(seconds=seconds / 60, **kw)
 

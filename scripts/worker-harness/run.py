@@ -49,6 +49,9 @@ SCENARIOS = {
     "engine-warning": {"run": ["--num-games", "1000"], "fastchess": {"results": "even", "mode": "warning"}},
     "engine-option-error": {"run": ["--num-games", "1000"], "fastchess": {"results": "even", "mode": "option-error"}},
     "fastchess-crash": {"run": ["--num-games", "1000"], "fastchess": {"results": "even", "mode": "crash", "crash_after_pairs": 20}},
+    # The server is killed (SIGKILL) just after it acknowledged the first update (mid-task) and started again on
+    # the same data. The worker retries update_task every 4 s, five times (upstream: every 15 s).
+    "server-kill": {"run": ["--num-games", "1000"], "fastchess": {"results": "even"}, "update_retry_seconds": 4, "kill_after_updates": 1},
 }
 
 
@@ -72,17 +75,33 @@ class Server:
         self.process = None
 
     def start(self):
+        # Node itself with tsx's loader, not the tsx command: that one runs the server in a child
+        # process, which a SIGKILL of the command would leave running.
         self.process = subprocess.Popen(
-            [str(REPO / "node_modules/.bin/tsx"), "src/main.ts"], cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+            ["node", "--import", "tsx", "src/main.ts"], cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
         deadline = time.time() + 60
         while time.time() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
                 get_json(f"{self.url}/health")
                 return
             except OSError:
                 time.sleep(0.3)
         raise RuntimeError("the server did not start; see server.log")
+
+    def kill_and_restart(self):
+        """SIGKILL, as a crash or the OOM killer would, then a start on the same data and port."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+        try:
+            get_json(f"{self.url}/health")
+        except OSError:
+            pass
+        else:
+            raise RuntimeError("something still answers on the server's port after the kill")
+        self.start()
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -166,19 +185,48 @@ def run_worker(server, scenario, spec, work, worker_source, net_name, book, numb
         "book": BOOK,
         "book_file": str(book),
         "fastchess": spec["fastchess"],
+        "update_retry_seconds": spec.get("update_retry_seconds", 1.0),
     }
     config_path = sandbox / "harness.json"
     config_path.write_text(json.dumps(config))
     trace = sandbox / "trace.jsonl"
     log = sandbox / "worker.log"
     args = ["harness", PASSWORD, "--protocol", "http", "--host", "127.0.0.1", "--port", str(server.port), "--concurrency", "MAX", "--fleet", "True", "--uuid_prefix", f"harness{number}"]
+    kill_after = spec.get("kill_after_updates")
+    restarts = 0
     with open(log, "w") as out:
-        process = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, str(HERE / "bootstrap.py"), str(sandbox / "worker"), str(trace), "--", *args],
-            env={**os.environ, "HARNESS_CONFIG": str(config_path)}, stdout=out, stderr=subprocess.STDOUT, timeout=300,
+            env={**os.environ, "HARNESS_CONFIG": str(config_path)}, stdout=out, stderr=subprocess.STDOUT,
         )
-    calls = [json.loads(line) for line in trace.read_text().splitlines()] if trace.exists() else []
-    return process.returncode, calls, log.read_text()
+        deadline = time.time() + 300
+        while process.poll() is None:
+            if time.time() > deadline:
+                process.kill()
+                raise RuntimeError(f"the worker did not finish scenario {scenario} in time")
+            if kill_after is not None and restarts == 0 and acknowledged_updates(trace) >= kill_after:
+                server.kill_and_restart()
+                restarts += 1
+            time.sleep(0.01)
+    calls = read_trace(trace)
+    return process.returncode, calls, log.read_text(), restarts
+
+
+def read_trace(trace):
+    if not trace.exists():
+        return []
+    # The last line may be half written while the worker runs.
+    calls = []
+    for line in trace.read_text().splitlines():
+        try:
+            calls.append(json.loads(line))
+        except ValueError:
+            pass
+    return calls
+
+
+def acknowledged_updates(trace):
+    return sum(1 for call in read_trace(trace) if call["path"] == "/api/update_task" and "error" not in call["reply"])
 
 
 def server_log_since(server, offset):
@@ -202,7 +250,7 @@ def count(calls, path):
     return sum(1 for call in calls if call["path"].startswith(path))
 
 
-def check(scenario, calls, log, run):
+def check(scenario, calls, log, run, restarts):
     problems = []
     for call in calls:
         reply = call.get("reply")
@@ -237,6 +285,8 @@ def check(scenario, calls, log, run):
         "engine-warning": lambda: count(calls, "/api/worker_log") >= 1 and run["finished"],
         "engine-option-error": lambda: count(calls, "/api/stop_run") == 1 and "doesn't have option" in log,
         "fastchess-crash": lambda: count(calls, "/api/failed_task") == 1 and count(calls, "/api/upload_pgn") == 1,
+        # The worker must have met the dead server: an update refused at the connection, then retried.
+        "server-kill": lambda: restarts == 1 and "Exception calling update_task" in log and run["finished"] and games_stored == 1000,
     }[scenario]
     if not expected():
         problems.append("the scenario's expected calls or outcome are missing")
@@ -264,10 +314,10 @@ def main():
             spec = SCENARIOS[scenario]
             run_id = create_run(server, scenario, spec["run"])
             started = time.time()
-            code, calls, log = run_worker(server, scenario, spec, work, options.worker_dir, net_name, book, number)
+            code, calls, log, restarts = run_worker(server, scenario, spec, work, options.worker_dir, net_name, book, number)
             settle(server)
             run = get_json(f"{server.url}/api/get_run/{run_id}")
-            problems = check(scenario, calls, log, run)
+            problems = check(scenario, calls, log, run, restarts)
             server.log.flush()
             levels, log_offset = server_log_since(server, log_offset)
             # pino levels: 40 warn, 50 error, 60 fatal
@@ -280,7 +330,8 @@ def main():
             calls_by_path = collections.Counter(call["path"].split("?")[0] for call in calls)
             summary = ", ".join(f"{path} ×{n}" for path, n in sorted(calls_by_path.items()))
             status = "ok" if not problems else "FAILED"
-            print(f"{scenario}: {status} in {time.time() - started:.0f} s (worker exit {code}, server warnings {warnings}); {summary}")
+            restarted = f", server killed and restarted {restarts}×" if restarts else ""
+            print(f"{scenario}: {status} in {time.time() - started:.0f} s (worker exit {code}, server warnings {warnings}{restarted}); {summary}")
             for problem in problems:
                 print(f"  - {problem}")
             failed = failed or bool(problems)
