@@ -5,4 +5,4 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 EXPOSE 3000
-CMD ["npm", "start"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

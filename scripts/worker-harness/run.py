@@ -75,8 +75,8 @@ class Server:
         self.process = None
 
     def start(self):
-        # Node itself with tsx's loader, not the tsx command: that one runs the server in a child
-        # process, which a SIGKILL of the command would leave running.
+        # Node itself with tsx's loader, as npm start does: the tsx command would run the server in a
+        # child process, which a SIGKILL of the command leaves running.
         self.process = subprocess.Popen(
             ["node", "--import", "tsx", "src/main.ts"], cwd=REPO, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
         )
