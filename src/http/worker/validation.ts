@@ -27,6 +27,8 @@ export interface ValidatedRequest {
   readonly worker: WorkerInfo;
   readonly run?: Run;
   readonly task?: TaskState;
+  /** The client's address (X-Forwarded-For when trusted). */
+  readonly clientIp: string;
   /** Metadata for the events this request causes. */
   readonly context: EventContext;
 }
@@ -50,26 +52,34 @@ export const validateWorkerRequest = async (request: FastifyRequest, deps: Worke
       task = found.task;
     }
   }
-  // Built on first use: a beat, most of the worker traffic, needs neither.
+  return lazyParts(request, body, run, task);
+};
+
+/**
+ * The worker info and event context, built on first use: a beat, most of the worker traffic, needs
+ * neither. Getters rather than local helper functions: the loader names every function created per
+ * call, which costs a beat measurably.
+ */
+const lazyParts = (request: FastifyRequest, body: WorkerRequest, run: Run | undefined, task: TaskState | undefined): ValidatedRequest => {
   let clientIp: string | undefined;
   let worker: WorkerInfo | undefined;
   let context: EventContext | undefined;
-  const address = (): string => (clientIp ??= remoteAddress(request));
-  const workerInfo = (): WorkerInfo =>
-    (worker ??= {
-      ...body.worker_info,
-      remote_addr: task?.workerInfo.remote_addr ?? address(),
-      country_code: countryCode(request),
-    });
   return {
     body,
     ...(run ? { run } : {}),
     ...(task ? { task } : {}),
-    get worker() {
-      return workerInfo();
+    get clientIp(): string {
+      return (clientIp ??= remoteAddress(request));
     },
-    get context() {
-      return (context ??= { actor: `worker:${workerName(workerInfo())}`, correlationId: randomUUID(), clientIp: address() });
+    get worker(): WorkerInfo {
+      return (worker ??= {
+        ...body.worker_info,
+        remote_addr: task?.workerInfo.remote_addr ?? this.clientIp,
+        country_code: countryCode(request),
+      });
+    },
+    get context(): EventContext {
+      return (context ??= { actor: `worker:${workerName(this.worker)}`, correlationId: randomUUID(), clientIp: this.clientIp });
     },
   };
 };
