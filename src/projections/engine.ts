@@ -111,7 +111,7 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
     }
   };
 
-  // Runners elsewhere: a checkpoint seen behind the head, and when it was first seen so.
+  // A checkpoint seen behind the head, and when it was first seen so.
   const sightings = new Map<string, { checkpoint: bigint | null; since: number }>();
   const remoteBehindSince = (id: string, checkpoint: bigint | null, behind: boolean): number | undefined => {
     if (!behind) {
@@ -143,9 +143,10 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
         const checkpoint = values[index] ?? null;
         const runnerStatus = runners[index]?.status();
         const lag = head - (checkpoint ?? 0n);
-        const behindSince = runnerStatus
-          ? runnerStatus.behindSince
-          : remoteBehindSince(checkpointIdOf(projection), checkpoint, lag > 0n);
+        // A runner knows exactly, but only about the events it has received: when its subscription
+        // delivers nothing, the checkpoint seen standing still behind the head tells instead.
+        const sighted = remoteBehindSince(checkpointIdOf(projection), checkpoint, lag > 0n);
+        const behindSince = runnerStatus?.behindSince ?? sighted;
         const retry = runnerStatus?.retry;
         return {
           name: projection.name,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { NEVER } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '../../src/stores/events/port.js';
 import type { Doc, ReadStore } from '../../src/stores/documents/port.js';
@@ -303,6 +304,31 @@ export const describeProjectionEngineContract = (adapterName: string, setup: () 
       clock += 1_000;
       // Behind again, counted from this sighting rather than the earlier one.
       expect((await observer.statuses())[0]?.behindSince).toBe(new Date(1_091_000).toISOString());
+    });
+
+    it('counts a runner whose subscription delivers nothing as behind, from the checkpoint standing still', async () => {
+      const projection = tallyProjection(collection, 1);
+      let clock = 5_000_000;
+      const eventStore = new Proxy(fixture.eventStore, {
+        get: (target, property, receiver) =>
+          property === 'subscribeAll' ? () => NEVER : (Reflect.get(target, property, receiver) as unknown),
+      });
+      const engine = createProjectionEngine({
+        eventStore,
+        readStore: fixture.readStore,
+        projections: [projection],
+        logger: silentLogger,
+        runProjections: true,
+        now: () => clock,
+      });
+      await engine.start();
+      await appendMany(1, 1);
+      expect((await engine.statuses())[0]?.behindSince).toBe(new Date(5_000_000).toISOString());
+      clock += 120_000;
+      const [status] = await engine.statuses();
+      expect(status?.state).toBe('running');
+      expect(status?.behindSince).toBe(new Date(5_000_000).toISOString());
+      await engine.stop();
     });
 
     it('stops on an event the projection cannot handle instead of skipping it', async () => {
