@@ -18,8 +18,8 @@ export interface ProjectionStatus {
   error?: string;
   /**
    * Since when the read model has been behind the log without applying anything (ISO time); absent
-   * while it keeps up. Where the runners are in another process, the first status asked that saw
-   * the lag, so it may be later than the real start.
+   * while it keeps up. Without a runner here that has the events in hand, it is the first status
+   * request that saw the checkpoint where it still is, so it may be later than the real start.
    */
   behindSince?: string;
   /** The read store refused the batch in progress since `since`; it is retried with back-off. */
@@ -113,7 +113,7 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
 
   // A checkpoint seen behind the head, and when it was first seen so.
   const sightings = new Map<string, { checkpoint: bigint | null; since: number }>();
-  const remoteBehindSince = (id: string, checkpoint: bigint | null, behind: boolean): number | undefined => {
+  const sightedBehindSince = (id: string, checkpoint: bigint | null, behind: boolean): number | undefined => {
     if (!behind) {
       sightings.delete(id);
       return undefined;
@@ -145,7 +145,7 @@ export const createProjectionEngine = (options: EngineOptions): ProjectionEngine
         const lag = head - (checkpoint ?? 0n);
         // A runner knows exactly, but only about the events it has received: when its subscription
         // delivers nothing, the checkpoint seen standing still behind the head tells instead.
-        const sighted = remoteBehindSince(checkpointIdOf(projection), checkpoint, lag > 0n);
+        const sighted = sightedBehindSince(checkpointIdOf(projection), checkpoint, lag > 0n);
         const behindSince = runnerStatus?.behindSince ?? sighted;
         const retry = runnerStatus?.retry;
         return {
