@@ -1,40 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKENS } from '../../../src/container.js';
-import type { RunArgs } from '../../../src/domain/runs/args.js';
-import { fixedGamesArgs, spsaRunArgs } from '../../support/runArgs.js';
-import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
+import { describe, expect, it, afterAll, beforeAll } from 'vitest';
+import type { WorkerApp } from '../../support/workerApp.js';
+import {
+  createConversation,
+  exchanges,
+  isObject,
+  NN_URL,
+  BOOK_SRI,
+  startConversationApp,
+  type Json,
+  type JsonObject,
+} from './support/recordedConversation.js';
 
 /*
  * Replays the requests the unmodified worker (version 325) made in the recorded scenarios (SPRT,
  * fixed games, SPSA, wrong bench, engine warning, fastchess crash), in order, and checks that
  * every reply has the recorded status and shape (keys and value types). The recording's values
  * came from a stand-in server, so ids, sizes and SPSA signatures are adapted to the runs this
- * server creates: run ids are mapped, the SPSA `sig` sent back is the one this server issued,
- * the redacted password and PGNs are replaced.
+ * server creates (see support/recordedConversation.ts).
  */
-
-const FIXTURE = new URL('./fixtures/worker-conversation.jsonl', import.meta.url);
-const PASSWORD = 'replayed-secret-7';
-const BOOK_SRI = 'MdpRYNA6x01OnluhAIppFFUafJohL50i8fnt2U2vHRKfxvJsgrKWvG3wP/9ezYgT';
-const NN_URL = 'http://nets.example';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
-interface Exchange {
-  path: string;
-  req: JsonObject | null;
-  resp: JsonObject;
-}
-
-const exchanges: Exchange[] = readFileSync(FIXTURE, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Exchange);
-
-const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const typeOf = (value: Json | undefined): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
@@ -66,43 +49,11 @@ const shapeDifferences = (expected: Json | undefined, actual: Json | undefined, 
 /** Upstream sends every run argument; the stand-in sent a subset. */
 const mayHaveMoreKeys = (where: string): boolean => /^reply\.run\.args(\.|$)/.test(where);
 
-/**
- * The recorded run arguments as this server stores them. The stand-in sized every task at 48
- * games for this one-core worker; upstream's sizing (30 minutes of play) gives 48 games at 20+0,
- * so the runs use that time control (the SPRT batch stays the recorded 4 game pairs).
- */
-const argsFor = (recorded: JsonObject): RunArgs => {
-  const { book_sri: _sri, spsa, sprt, ...plain } = recorded;
-  const common = { ...(plain as unknown as Partial<RunArgs>), tc: '20+0', new_tc: '20+0' };
-  if (isObject(spsa)) return spsaRunArgs({ ...common }, 'Foo,50,0,100,5,0.01');
-  if (isObject(sprt)) return fixedGamesArgs({ ...common, sprt: sprt as unknown as RunArgs['sprt'] });
-  return fixedGamesArgs(common);
-};
-
-const pgnFor = (runId: string, taskId: number): string =>
-  gzipSync(Buffer.from(`[Event "replay"]\n[Site "${runId}-${taskId}"]\n\n1. e4 e5 2. Nf3 Nc6 1/2-1/2\n`)).toString('base64');
-
 describe('replay of the recorded worker conversation', () => {
   let w: WorkerApp;
-  let seed = 12345;
 
   beforeAll(async () => {
-    w = await startWorkerApp({
-      env: { NN_URL },
-      runService: {
-        cpuHoursOf: () => 5000,
-        bookSriOf: (book) => (book === 'fake.epd' ? BOOK_SRI : undefined),
-        // A fixed sequence, so that SPSA flips are the same on every run of the test.
-        random: () => {
-          seed = (seed * 1103515245 + 12345) % 2 ** 31;
-          return seed / 2 ** 31;
-        },
-      },
-    });
-    await w.registerUser('harness', PASSWORD);
-    const blobs = w.container.resolve(TOKENS.blobStore);
-    const net = await blobs.put(Buffer.from('a network file'));
-    await blobs.setName('nn', 'nn-5989f9d4491d.nnue', net.sha256);
+    w = await startConversationApp();
   });
   afterAll(async () => {
     await w.close();
@@ -113,8 +64,8 @@ describe('replay of the recorded worker conversation', () => {
   });
 
   it('answers every recorded request with the recorded status and shape', async () => {
-    const runIds = new Map<string, string>();
-    const issuedSig = new Map<string, number>();
+    const conversation = createConversation(w);
+    const { runIds } = conversation;
 
     for (const [index, exchange] of exchanges.entries()) {
       const label = `#${index} ${exchange.path}`;
@@ -128,22 +79,7 @@ describe('replay of the recorded worker conversation', () => {
       }
 
       const recordedRun = isObject(exchange.resp['run']) ? exchange.resp['run'] : undefined;
-      if (recordedRun && !runIds.has(String(recordedRun['_id']))) {
-        const ours = await w.seedRun({ ...argsFor(recordedRun['args'] as JsonObject), username: 'harness' });
-        runIds.set(String(recordedRun['_id']), ours);
-      }
-
-      const body = structuredClone(exchange.req) as JsonObject;
-      body['password'] = PASSWORD;
-      if (typeof body['run_id'] === 'string') {
-        const mapped = runIds.get(body['run_id']);
-        expect(mapped, `${label}: a run the replay created`).toBeDefined();
-        body['run_id'] = mapped ?? '';
-      }
-      const taskKey = `${String(body['run_id'])}/${String(body['task_id'])}`;
-      if (isObject(body['spsa']) && issuedSig.has(taskKey)) body['spsa']['sig'] = issuedSig.get(taskKey) ?? 0;
-      if (typeof body['pgn'] === 'string') body['pgn'] = pgnFor(String(body['run_id']), Number(body['task_id']));
-
+      const body = await conversation.requestFor(exchange);
       const response = await w.app.inject({ method: 'POST', url: exchange.path, payload: body });
       expect(response.statusCode, `${label}: ${response.body.slice(0, 300)}`).toBe(200);
       const reply = response.json() as JsonObject;
@@ -158,7 +94,7 @@ describe('replay of the recorded worker conversation', () => {
       }
       if (exchange.path === '/api/update_task') expect(reply['task_alive'], label).toBe(exchange.resp['task_alive']);
       if (exchange.path === '/api/request_task' && 'task_waiting' in exchange.resp) expect(reply['task_waiting'], label).toBe(false);
-      if (exchange.path === '/api/request_spsa') issuedSig.set(taskKey, Number(reply['sig']));
+      conversation.answered(exchange, body, reply);
     }
 
     // What the replay left behind: no task still active; every run finished but the last one,
