@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithMongo } from '../../support/ferretdb.js';
 import { startPublicApp, type PublicApp } from './support/publicApp.js';
 import { buildSeed, RUN_ACTIVE } from './support/seed.js';
 
@@ -62,14 +64,14 @@ const seededRandom = (seed: number) => {
   };
 };
 
-describe('public API: odd requests', () => {
+const oddRequestsSuite = (start: () => Promise<PublicApp>): void => {
   let api: PublicApp;
   beforeAll(async () => {
-    api = await startPublicApp();
+    api = await start();
     await api.append(buildSeed().events);
   }, 60_000);
   afterAll(async () => {
-    await api.close();
+    await api?.close();
   });
 
   it('answers every odd query, path and filter below 500, as JSON', async () => {
@@ -116,4 +118,10 @@ describe('public API: odd requests', () => {
     expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
   });
-});
+};
+
+describe('public API: odd requests on the embedded stores', () => oddRequestsSuite(() => startPublicApp()));
+
+describeWithMongo('public API: odd requests on the MongoDB read store', (mongo) =>
+  oddRequestsSuite(() => startPublicApp({}, { READ_STORE_URL: `${mongo.url().replace(/\/$/, '')}/odd_${randomUUID().slice(0, 8)}` })),
+);

@@ -17,10 +17,10 @@ export interface PublicApp {
   close(): Promise<void>;
 }
 
-/** The public API over the embedded stores, as the application wires it. */
-export const startPublicApp = async (options: PublicApiOptions = {}): Promise<PublicApp> => {
+/** The public API over the embedded stores (or the read store `env` names), as the application wires it. */
+export const startPublicApp = async (options: PublicApiOptions = {}, env: Record<string, string> = {}): Promise<PublicApp> => {
   const temp = makeTempDir();
-  const config = loadConfig({ DATA_DIR: temp.dir });
+  const config = loadConfig({ ...env, DATA_DIR: temp.dir });
   const container = await composeContainer({ config, logger: silentLogger, projections: readModelProjections });
   const app = Fastify();
   registerErrorHandling(app);
