@@ -27,9 +27,8 @@ export const updateTaskReply = (
 ): TaskAliveReply | EnvelopeError => {
   if (isRejection(decision)) {
     if (decision.code === 'task-inactive') return { task_alive: false, info: decision.message };
-    if (decision.code === 'statistics-failure' || decision.code === 'spsa-results-missing') {
-      return { envelope: true, status: 500, error: decision.message };
-    }
+    // The server's own failure; a missing spsa block is the client's mistake (a 400 below).
+    if (decision.code === 'statistics-failure') return { envelope: true, status: 500, error: decision.message };
     return { envelope: true, status: 400, error: decision.message };
   }
   const rejected = decision.find((event) => event.type === 'TaskUpdateRejected');

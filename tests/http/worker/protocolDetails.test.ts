@@ -7,7 +7,7 @@ import { workerApi } from '../../../src/http/worker/plugin.js';
 import { contributorsProjection } from '../../../src/projections/contributors/contributorsProjection.js';
 import { runEvent } from '../../../src/domain/runs/events.js';
 import type { WorkerInfo } from '../../../src/domain/shared/worker-info.js';
-import { fixedGamesArgs } from '../../support/runArgs.js';
+import { fixedGamesArgs, spsaRunArgs } from '../../support/runArgs.js';
 import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
 import { wireWorkerInfo } from '../../support/workers.js';
 
@@ -112,6 +112,24 @@ describe('worker protocol details', () => {
       expect(update.json()).toEqual({ task_alive: true, duration: expect.any(Number) });
       const task = (await proxied.run(runId)).tasks.get(reply.task_id);
       expect(task?.workerInfo).toMatchObject({ remote_addr: '203.0.113.10', nps: 600_000 });
+    });
+
+    it('answers an SPSA update without its spsa block with a 400, the client\'s mistake, and applies nothing', async () => {
+      const runId = await w.seedRun(spsaRunArgs({ num_games: 1000 }, 'Tempo,40,0,100,5,0.002'));
+      const task = (await requestTask(w, 8)).json();
+      expect(task.run._id).toBe(runId);
+      const stats = { wins: 1, losses: 1, draws: 0, crashes: 0, time_losses: 0, pentanomial: [0, 0, 1, 0, 0] };
+      const response = await w.app.inject({
+        method: 'POST',
+        url: '/api/update_task',
+        payload: { password: PASSWORD, worker_info: wireWorkerInfo(8), run_id: runId, task_id: task.task_id, stats },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({
+        error: `/api/update_task: Update_task: task ${runId}/${task.task_id} of an SPSA run sent no spsa results`,
+        duration: expect.any(Number),
+      });
+      expect((await w.run(runId)).results).toMatchObject({ wins: 0, losses: 0, draws: 0 });
     });
 
     it('refuses unknown keys in worker_info and inconsistent results', async () => {

@@ -84,6 +84,8 @@ export interface Conversation {
 
 export const createConversation = (w: WorkerApp): Conversation => {
   const runIds = new Map<string, string>();
+  // Recorded `<run>/<task>` → the task id this server gave (the same unless earlier requests changed the runs).
+  const taskIds = new Map<string, number>();
   const issuedSig = new Map<string, number>();
   const taskKey = (body: JsonObject): string => `${String(body['run_id'])}/${String(body['task_id'])}`;
   return {
@@ -96,6 +98,9 @@ export const createConversation = (w: WorkerApp): Conversation => {
       }
       const body = structuredClone(exchange.req) as JsonObject;
       body['password'] = PASSWORD;
+      if (typeof body['run_id'] === 'string' && typeof body['task_id'] === 'number') {
+        body['task_id'] = taskIds.get(`${body['run_id']}/${body['task_id']}`) ?? body['task_id'];
+      }
       if (typeof body['run_id'] === 'string') {
         const mapped = runIds.get(body['run_id']);
         if (mapped === undefined) throw new Error(`${exchange.path} names run ${body['run_id']}, which the replay did not create`);
@@ -107,6 +112,14 @@ export const createConversation = (w: WorkerApp): Conversation => {
     },
     answered(exchange, body, reply) {
       if (exchange.path === '/api/request_spsa' && typeof reply['sig'] === 'number') issuedSig.set(taskKey(body), reply['sig']);
+      // The task given may belong to another run than the recorded one, when earlier requests left
+      // a run open that the recording had finished: later requests then name that run and task.
+      const recordedRun = exchange.resp['run'];
+      const givenRun = reply['run'];
+      if (isObject(recordedRun) && isObject(givenRun) && typeof reply['task_id'] === 'number') {
+        runIds.set(String(recordedRun['_id']), String(givenRun['_id']));
+        taskIds.set(`${String(recordedRun['_id'])}/${String(exchange.resp['task_id'])}`, reply['task_id']);
+      }
     },
   };
 };
