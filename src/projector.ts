@@ -2,6 +2,7 @@ import { TOKENS, composeContainer, disposeContainer } from './container.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './logger.js';
 import { onShutdownSignal } from './shutdown.js';
+import { isStalled } from './projections/stall.js';
 
 const LAG_REPORT_MS = 30_000;
 
@@ -14,7 +15,13 @@ const main = async (): Promise<void> => {
   const report = setInterval(() => {
     engine
       .statuses()
-      .then((statuses) => logger.info({ projections: statuses }, 'projection status'))
+      .then((statuses) => {
+        logger.info({ projections: statuses }, 'projection status');
+        // This process has no /health: log-based alerting has to see a stall here.
+        const now = Date.now();
+        const stalled = statuses.filter((status) => isStalled(status, config.projectionStallMs, now));
+        if (stalled.length > 0) logger.error({ projections: stalled }, 'projections stalled: behind the log with nothing applied');
+      })
       .catch((err: unknown) => logger.warn({ err }, 'could not read projection status'));
   }, LAG_REPORT_MS);
   report.unref();

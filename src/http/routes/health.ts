@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { TOKENS } from '../../container.js';
 import type { EventStore } from '../../stores/events/port.js';
 import type { ProjectionStatus } from '../../projections/engine.js';
+import { isStalled } from '../../projections/stall.js';
 import type { SqliteEventStore } from '../../stores/events/sqlite/index.js';
 import type { WalCheckpointStats } from '../../stores/sqlite/walCheckpointer.js';
 
@@ -21,9 +22,8 @@ const walCheckpointsOf = (eventStore: EventStore): { walCheckpoints?: WalCheckpo
   return stats === undefined ? {} : { walCheckpoints: stats };
 };
 
-/** Behind the log with nothing applied for longer than `stallMs`: stuck, though not failed. */
 const markStalled = (status: ProjectionStatus, stallMs: number, now: number): ProjectionStatus & { stalled?: true } =>
-  status.behindSince !== undefined && now - Date.parse(status.behindSince) > stallMs ? { ...status, stalled: true } : status;
+  isStalled(status, stallMs, now) ? { ...status, stalled: true } : status;
 
 /**
  * Liveness and readiness: both stores reachable, projections running and keeping up, and how far
