@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithMongo } from '../../support/ferretdb.js';
 import { startPublicApp, type PublicApp } from './support/publicApp.js';
 import { buildSeed, RUN_ACTIVE } from './support/seed.js';
+import { seededRandom } from '../../support/seededRandom.js';
 
 /*
  * Bad input is the client's mistake, never the server's: odd query strings, path parameters and
@@ -55,14 +56,6 @@ const FILTER_VALUES: readonly unknown[] = [
   { nested: { deeper: { $gt: 1 } } },
 ];
 const FILTER_KEYS = ['action', 'run_id', 'username', 'time', '$or', '$and', '$where', '__proto__', 'constructor', 'message', '_id'];
-
-const seededRandom = (seed: number) => {
-  let state = seed;
-  return (): number => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-};
 
 const oddRequestsSuite = (start: () => Promise<PublicApp>): void => {
   let api: PublicApp;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerApp } from '../../support/workerApp.js';
 import { createConversation, exchanges, isObject, startConversationApp, type Json, type JsonObject } from './support/recordedConversation.js';
+import { seededRandom } from '../../support/seededRandom.js';
 
 /*
  * Bad input is the client's mistake, never the server's: before each request of the recorded
@@ -33,14 +34,6 @@ const REPLACEMENTS: readonly Json[] = [
   {},
   { constructor: { prototype: { polluted: true } } },
 ];
-
-const seededRandom = (seed: number) => {
-  let state = seed;
-  return (): number => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-};
 
 type Random = () => number;
 const pick = <T>(items: readonly T[], random: Random): T => items[Math.floor(random() * items.length)] as T;

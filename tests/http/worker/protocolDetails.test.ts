@@ -7,6 +7,7 @@ import { workerApi } from '../../../src/http/worker/plugin.js';
 import { contributorsProjection } from '../../../src/projections/contributors/contributorsProjection.js';
 import { runEvent } from '../../../src/domain/runs/events.js';
 import type { WorkerInfo } from '../../../src/domain/shared/worker-info.js';
+import type { RunArgs } from '../../../src/domain/runs/args.js';
 import { fixedGamesArgs, spsaRunArgs } from '../../support/runArgs.js';
 import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
 import { wireWorkerInfo } from '../../support/workers.js';
@@ -83,6 +84,19 @@ describe('worker protocol details', () => {
     const requestTask = (app: WorkerApp, n: number, headers: Record<string, string> = {}) =>
       app.app.inject({ method: 'POST', url: '/api/request_task', headers, payload: { password: PASSWORD, worker_info: wireWorkerInfo(n) } });
 
+    /** Worker `n` takes a task of a new run with `args` and reports `stats` for it. */
+    const reportOnNewRun = async (args: RunArgs, n: number, stats: Record<string, unknown>) => {
+      const runId = await w.seedRun(args);
+      const task = (await requestTask(w, n)).json();
+      expect(task.run._id).toBe(runId);
+      const response = await w.app.inject({
+        method: 'POST',
+        url: '/api/update_task',
+        payload: { password: PASSWORD, worker_info: wireWorkerInfo(n), run_id: runId, task_id: task.task_id, stats },
+      });
+      return { runId, taskId: task.task_id as number, response };
+    };
+
     it('stores the client address and the country the proxy reports on the task', async () => {
       const runId = await w.seedRun(fixedGamesArgs({ num_games: 10_000 }));
       const headers = { 'x-forwarded-for': '203.0.113.9', 'x-country-code': 'fr' };
@@ -115,18 +129,11 @@ describe('worker protocol details', () => {
     });
 
     it('answers an SPSA update without its spsa block with a 400, the client\'s mistake, and applies nothing', async () => {
-      const runId = await w.seedRun(spsaRunArgs({ num_games: 1000 }, 'Tempo,40,0,100,5,0.002'));
-      const task = (await requestTask(w, 8)).json();
-      expect(task.run._id).toBe(runId);
       const stats = { wins: 1, losses: 1, draws: 0, crashes: 0, time_losses: 0, pentanomial: [0, 0, 1, 0, 0] };
-      const response = await w.app.inject({
-        method: 'POST',
-        url: '/api/update_task',
-        payload: { password: PASSWORD, worker_info: wireWorkerInfo(8), run_id: runId, task_id: task.task_id, stats },
-      });
+      const { runId, taskId, response } = await reportOnNewRun(spsaRunArgs({ num_games: 1000 }, 'Tempo,40,0,100,5,0.002'), 8, stats);
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({
-        error: `/api/update_task: Update_task: task ${runId}/${task.task_id} of an SPSA run sent no spsa results`,
+        error: `/api/update_task: Update_task: task ${runId}/${taskId} of an SPSA run sent no spsa results`,
         duration: expect.any(Number),
       });
       expect((await w.run(runId)).results).toMatchObject({ wins: 0, losses: 0, draws: 0 });
@@ -144,15 +151,8 @@ describe('worker protocol details', () => {
       delete missing['nps'];
       expect((await w.app.inject({ method: 'POST', url: '/api/request_task', payload: { password: PASSWORD, worker_info: missing } })).statusCode).toBe(400);
 
-      const runId = await w.seedRun(fixedGamesArgs({ num_games: 10_000 }));
-      const task = (await requestTask(w, 7)).json();
-      expect(task.run._id).toBe(runId);
       const bad = { wins: 2, losses: 0, draws: 0, crashes: 0, time_losses: 0, pentanomial: [0, 0, 1, 0, 0] };
-      const response = await w.app.inject({
-        method: 'POST',
-        url: '/api/update_task',
-        payload: { password: PASSWORD, worker_info: wireWorkerInfo(7), run_id: runId, task_id: task.task_id, stats: bad },
-      });
+      const { response } = await reportOnNewRun(fixedGamesArgs({ num_games: 10_000 }), 7, bad);
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toContain('/api/update_task: stats');
     });

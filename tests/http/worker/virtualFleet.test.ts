@@ -7,6 +7,7 @@ import { addResults, ZERO_RESULTS } from '../../../src/domain/shared/results.js'
 import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
 import { createVirtualWorker, type VirtualWorker } from '../../support/workerClient.js';
 import { wireWorkerInfo } from '../../support/workers.js';
+import { seededRandom } from '../../support/seededRandom.js';
 
 /*
  * End to end over a real socket: runs created and approved through the run service (with the
@@ -17,18 +18,13 @@ import { wireWorkerInfo } from '../../support/workers.js';
 const PASSWORD = 'virtual-secret-42';
 const OWNER = 'RunOwner';
 
-/** A small deterministic generator (the fleet's games must be the same on every run). */
-const lcg = (seed: number) => () => {
-  seed = (seed * 1103515245 + 12345) % 2 ** 31;
-  return seed / 2 ** 31;
-};
 
 describe('a virtual fleet plays SPRT, fixed-games and SPSA runs to their end', () => {
   let w: WorkerApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    w = await startWorkerApp({ runService: { random: lcg(7) } });
+    w = await startWorkerApp({ runService: { random: seededRandom(7) } });
     await w.registerUser('fleet', PASSWORD);
     baseUrl = await w.listen();
   });
@@ -58,7 +54,7 @@ describe('a virtual fleet plays SPRT, fixed-games and SPSA runs to their end', (
         workerInfo: wireWorkerInfo(n, { username: 'fleet', concurrency: 4 }),
         // A clearly stronger new engine, so that the SPRT accepts within a few hundred games.
         pairOdds: [0.04, 0.16, 0.4, 0.25, 0.15],
-        random: lcg(100 + n),
+        random: seededRandom(100 + n),
         beatEvery: 3,
       }),
     );

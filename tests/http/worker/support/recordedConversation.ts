@@ -4,6 +4,7 @@ import { TOKENS } from '../../../../src/container.js';
 import type { RunArgs } from '../../../../src/domain/runs/args.js';
 import { fixedGamesArgs, spsaRunArgs } from '../../../support/runArgs.js';
 import { startWorkerApp, type WorkerApp } from '../../../support/workerApp.js';
+import { seededRandom } from '../../../support/seededRandom.js';
 
 /*
  * The conversation the unmodified worker (version 325) had with a stand-in server in the recorded
@@ -52,17 +53,14 @@ const pgnFor = (runId: string, taskId: number): string =>
 
 /** The application with the recording's account, book and network, and a fixed random sequence. */
 export const startConversationApp = async (): Promise<WorkerApp> => {
-  let seed = 12345;
+  const random = seededRandom(12345);
   const w = await startWorkerApp({
     env: { NN_URL },
     runService: {
       cpuHoursOf: () => 5000,
       bookSriOf: (book) => (book === 'fake.epd' ? BOOK_SRI : undefined),
       // A fixed sequence, so that SPSA flips are the same on every run of the test.
-      random: () => {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        return seed / 2 ** 31;
-      },
+      random,
     },
   });
   await w.registerUser('harness', PASSWORD);
