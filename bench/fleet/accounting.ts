@@ -13,7 +13,16 @@ import type { WalCheckpointStats } from '../../src/stores/sqlite/walCheckpointer
 
 interface HealthBody {
   eventStore?: { walCheckpoints?: WalCheckpointStats };
-  projections?: Array<{ name?: string; state?: string; checkpoint?: string | null; lag?: string; head?: string; error?: string }>;
+  projections?: Array<{
+    name?: string;
+    state?: string;
+    checkpoint?: string | null;
+    lag?: string;
+    head?: string;
+    error?: string;
+    stalled?: boolean;
+    retry?: { attempts?: number; error?: string };
+  }>;
 }
 
 const health = async (baseUrl: string): Promise<HealthBody | undefined> => {
@@ -189,13 +198,19 @@ export const differingRuns = (a: Record<string, number>, b: Record<string, numbe
   return differing;
 };
 
-/** Projections that are not running normally (a failed one leaves its read model behind). */
+/**
+ * Projections that are not running normally: a failed one, or one stalled on a batch the read
+ * store keeps refusing, leaves its read model behind.
+ */
 export const projectionTrouble = async (baseUrl: string): Promise<string[]> => {
   const body = await health(baseUrl);
   if (body === undefined) return ['/health did not answer'];
   return (body.projections ?? [])
-    .filter((projection) => projection.state === 'failed' || (projection.error ?? '') !== '')
-    .map((projection) => `${projection.name ?? '?'} ${projection.state ?? '?'}: ${(projection.error ?? '').slice(0, 200)}`);
+    .filter((projection) => projection.state === 'failed' || (projection.error ?? '') !== '' || projection.stalled === true || projection.retry !== undefined)
+    .map((projection) => {
+      const retry = projection.retry === undefined ? '' : ` (batch refused ${projection.retry.attempts ?? '?'} times: ${(projection.retry.error ?? '').slice(0, 200)})`;
+      return `${projection.name ?? '?'} ${projection.stalled === true ? 'stalled' : (projection.state ?? '?')}: ${(projection.error ?? '').slice(0, 200)}${retry}`;
+    });
 };
 
 export interface LostUpdatesCheck {
@@ -228,7 +243,7 @@ export const checkLostUpdates = async (options: {
     [`event log (${count(eventLog.events)} run events)`]: eventLog.games,
     [`runs read model (/api/get_run, projection lag ${lag ?? '?'})`]: readModel.games,
   });
-  const lines = [...check.lines, ...trouble.map((line) => `PROJECTION NOT RUNNING: ${line}`)];
+  const lines = [...check.lines, ...trouble.map((line) => `PROJECTION NOT KEEPING UP: ${line}`)];
   if (readModel.position === undefined) {
     lines.push('read model and event log run by run: not compared (the read model kept moving while it was read)');
   } else {
