@@ -99,3 +99,61 @@ describe('worker harness: the engine stand-in', () => {
     expect(stdout).toMatch(/settings\s*: 64bit/);
   });
 });
+
+/** Runs the harness's own `check` (scripts/worker-harness/run.py) on a conversation and a run. */
+const harnessCheck = async (scenario: string, calls: object[], log: string, runResults: object, restarts = 0): Promise<string[]> => {
+  const input = join(dir, `check-${Math.random().toString(16).slice(2)}.json`);
+  await writeFile(input, JSON.stringify({ scenario, calls, log, run: runResults, restarts }));
+  const script = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(HARNESS)})`,
+    'import run',
+    'a = json.load(open(sys.argv[1]))',
+    "print(json.dumps(run.check(a['scenario'], a['calls'], a['log'], a['run'], a['restarts'])))",
+  ].join('\n');
+  const { stdout } = await run('python3', ['-c', script, input]);
+  return JSON.parse(stdout) as string[];
+};
+
+describe('worker harness: its checks', () => {
+  const stats = (wins: number, losses: number, draws: number) => ({ wins, losses, draws, crashes: 0, time_losses: 0, pentanomial: [0, 0, 0, 0, 0] });
+  const update = (taskId: number, s: object, reply: object = { task_alive: true, duration: 0.001 }) => ({
+    path: '/api/update_task',
+    status: 200,
+    request: { run_id: 'r', task_id: taskId, stats: s },
+    reply,
+  });
+  const finished = (wins: number, losses: number, draws: number) => ({ finished: true, results: { wins, losses, draws } });
+  const pgn = { path: '/api/upload_pgn', status: 200, request: {}, reply: { duration: 0.001 } };
+
+  it('accepts a fixed-games conversation whose last updates add up to the run', async () => {
+    const calls = [update(0, stats(100, 100, 300)), update(0, stats(200, 200, 600)), update(1, stats(0, 0, 0)), pgn];
+    expect(await harnessCheck('numgames', calls, 'played', finished(200, 200, 600))).toEqual([]);
+  });
+
+  it('reports a reply without a numeric duration, an error reply, a traceback, and games that do not add up', async () => {
+    const calls = [update(0, stats(1, 1, 2), { task_alive: true }), update(0, stats(2, 2, 4), { error: '/api/update_task: no', duration: 0.1 }), pgn];
+    const problems = await harnessCheck('numgames', calls, 'Traceback (most recent call last)', finished(5, 5, 10));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('reply without a numeric duration'),
+        expect.stringContaining('answered an error'),
+        expect.stringContaining("'Traceback'"),
+        expect.stringContaining('the run holds 20 games, the worker\'s last updates say 4'),
+        expect.stringContaining('expected calls or outcome are missing'),
+      ]),
+    );
+  });
+
+  it('passes server-kill only when the server was restarted and the worker met it down', async () => {
+    const calls = [update(0, stats(250, 250, 500)), pgn];
+    const down = 'Exception calling update_task:\nPost request failed.';
+    expect(await harnessCheck('server-kill', calls, down, finished(250, 250, 500), 1)).toEqual([]);
+    expect(await harnessCheck('server-kill', calls, down, finished(250, 250, 500), 0)).toEqual([
+      "the scenario's expected calls or outcome are missing",
+    ]);
+    expect(await harnessCheck('server-kill', calls, 'no outage seen', finished(250, 250, 500), 1)).toEqual([
+      "the scenario's expected calls or outcome are missing",
+    ]);
+  });
+});
