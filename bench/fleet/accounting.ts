@@ -4,6 +4,7 @@ import { count } from './report.js';
 import { sumValues, type GameLedger } from './loadStats.js';
 import { benchEnvironment } from './setup.js';
 import type { WalCheckpointStats } from '../../src/stores/sqlite/walCheckpointer.js';
+import type { DurationStats } from '../../src/stores/sqlite/durationStats.js';
 
 /*
  * The "zero lost updates" check: every game a virtual worker saw accepted must be in the event
@@ -12,7 +13,7 @@ import type { WalCheckpointStats } from '../../src/stores/sqlite/walCheckpointer
  */
 
 interface HealthBody {
-  eventStore?: { walCheckpoints?: WalCheckpointStats };
+  eventStore?: { walCheckpoints?: WalCheckpointStats; logSyncs?: DurationStats };
   projections?: Array<{
     name?: string;
     state?: string;
@@ -64,10 +65,20 @@ export const walCheckpointSummary = async (baseUrl: string): Promise<string> => 
   );
 };
 
+const lagOf = (body: HealthBody): number => Math.max(0, ...(body.projections ?? []).map((projection) => Number(projection.lag ?? 0)));
+
 /** The largest projection lag /health reports (events), or undefined when it does not answer. */
 export const projectionLag = async (baseUrl: string): Promise<number | undefined> => {
   const body = await health(baseUrl);
-  return body === undefined ? undefined : Math.max(0, ...(body.projections ?? []).map((projection) => Number(projection.lag ?? 0)));
+  return body === undefined ? undefined : lagOf(body);
+};
+
+/** What the resource monitor samples every second: the largest projection lag and the log's sync times so far. */
+export const serverSample = async (baseUrl: string): Promise<{ lag: number; logSyncs?: DurationStats } | undefined> => {
+  const body = await health(baseUrl);
+  if (body === undefined) return undefined;
+  const logSyncs = body.eventStore?.logSyncs;
+  return { lag: lagOf(body), ...(logSyncs === undefined ? {} : { logSyncs }) };
 };
 
 export const waitForProjections = async (baseUrl: string, timeoutMs: number): Promise<number | undefined> => {

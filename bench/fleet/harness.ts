@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { projectionLag } from './accounting.js';
+import { serverSample } from './accounting.js';
 import { mergePhaseStats, type PhaseStats } from './loadStats.js';
 import type { FleetOptions } from './options.js';
 import { forkLoadProcess, freePort, spawnBackground, spawnServer, type LoadProcess, type ServerProcess } from './processes.js';
@@ -69,7 +69,7 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
     probeFile: undefined,
     profileDir,
     monitor: createResourceMonitor({
-      lag: async () => (harness.serverUrl === undefined ? undefined : projectionLag(harness.serverUrl)),
+      sample: async () => (harness.serverUrl === undefined ? undefined : serverSample(harness.serverUrl)),
       probeFile: () => harness.probeFile,
     }),
     async close() {

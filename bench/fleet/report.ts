@@ -68,5 +68,13 @@ export const resourceLine = (summary: Summary): string => {
       ? ''
       : `\nserver event loop: busy ${fixed(100 * summary.eventLoop.utilization, 0)}% of the time, longest stall ${fixed(summary.eventLoop.maxDelayMs, 0)} ms, longest GC pause ${fixed(summary.eventLoop.longestGcMs, 0)} ms`;
   const overflows = summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)} (SYNs dropped: retried after 1, 3, 7 s)` : '';
-  return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}${overflows}${loop}`;
+  const syncs = summary.logSyncs;
+  const syncLine =
+    syncs === undefined || syncs.count === 0
+      ? ''
+      : `
+event log syncs (fdatasync): ${count(syncs.count)}, mean ${fixed(syncs.totalMs / syncs.count, 1)} ms, ` +
+        `over 50 ms ${count(syncs.slowerThanMs['50'] ?? 0)}, over 100 ms ${count(syncs.slowerThanMs['100'] ?? 0)}, ` +
+        `over 250 ms ${count(syncs.slowerThanMs['250'] ?? 0)} (longest of the whole run so far ${fixed(syncs.maxMs, 0)} ms)`;
+  return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}${overflows}${loop}${syncLine}`;
 };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { DurationStats } from '../../src/stores/sqlite/durationStats.js';
 
 /*
  * CPU and memory of the processes taking part (from /proc/<pid>), the machine's total busy CPU
@@ -101,6 +102,8 @@ export interface Summary {
   machineCores: number;
   foreignCores: number;
   maxProjectionLag: number | undefined;
+  /** The event log's syncs during the period (from /health), when the server reports them. */
+  logSyncs?: DurationStats;
   /** Connections the kernel dropped because a listen queue was full (the client resends its SYN after 1, 3, 7… s). */
   listenOverflows: number;
   /** The server's event loop (from its probe): mean utilisation and the longest delay. */
@@ -137,8 +140,19 @@ const readProbe = (file: string | undefined, fromMs: number, toMs: number): Summ
   };
 };
 
+/** The durations recorded between two cumulative readings (the longest is the whole run's). */
+const durationsBetween = (before: DurationStats | undefined, after: DurationStats): DurationStats => ({
+  count: after.count - (before?.count ?? 0),
+  totalMs: after.totalMs - (before?.totalMs ?? 0),
+  maxMs: after.maxMs,
+  slowerThanMs: Object.fromEntries(
+    Object.entries(after.slowerThanMs).map(([threshold, n]) => [threshold, n - (before?.slowerThanMs[threshold] ?? 0)]),
+  ),
+});
+
 export const createResourceMonitor = (options: {
-  lag?: () => Promise<number | undefined>;
+  /** One /health reading: the projection lag, and the log's cumulative sync times. */
+  sample?: () => Promise<{ lag: number; logSyncs?: DurationStats } | undefined>;
   /** The server's event-loop probe file, once it runs. */
   probeFile?: () => string | undefined;
   intervalMs?: number;
@@ -147,6 +161,7 @@ export const createResourceMonitor = (options: {
   const marks = new Map<string, Snapshot>();
   const rssSamples: Array<{ at: number; rss: Record<string, number> }> = [];
   const lagSamples: Array<{ at: number; lag: number }> = [];
+  const syncSamples: Array<{ at: number; stats: DurationStats }> = [];
   let latestRss: Record<string, number> = {};
   let latestLag: number | undefined;
 
@@ -173,13 +188,15 @@ export const createResourceMonitor = (options: {
   let probing = false;
   const timer = setInterval(() => {
     snapshot();
-    if (options.lag === undefined || probing) return;
+    if (options.sample === undefined || probing) return;
     probing = true;
     options
-      .lag()
-      .then((lag) => {
-        latestLag = lag;
-        if (lag !== undefined) lagSamples.push({ at: performance.now(), lag });
+      .sample()
+      .then((sample) => {
+        latestLag = sample?.lag;
+        const at = performance.now();
+        if (sample !== undefined) lagSamples.push({ at, lag: sample.lag });
+        if (sample?.logSyncs !== undefined) syncSamples.push({ at, stats: sample.logSyncs });
       })
       .catch(() => undefined)
       .finally(() => {
@@ -215,6 +232,10 @@ export const createResourceMonitor = (options: {
       }
       const lags = lagSamples.filter((sample) => sample.at >= a.at && sample.at <= b.at).map((sample) => sample.lag);
       const machineCores = (b.machineBusySeconds - a.machineBusySeconds) / seconds;
+      // Cumulative counters: the last reading before the period against the last one in it.
+      const before = syncSamples.filter((sample) => sample.at <= a.at).at(-1)?.stats;
+      const within = syncSamples.filter((sample) => sample.at <= b.at).at(-1)?.stats;
+      const logSyncs = within === undefined ? undefined : durationsBetween(before, within);
       const eventLoop = readProbe(options.probeFile?.(), a.wallMs, b.wallMs);
       return {
         seconds,
@@ -226,6 +247,7 @@ export const createResourceMonitor = (options: {
         maxProjectionLag: lags.length === 0 ? undefined : Math.max(...lags),
         listenOverflows: b.listenOverflows - a.listenOverflows,
         ...(eventLoop === undefined ? {} : { eventLoop }),
+        ...(logSyncs === undefined ? {} : { logSyncs }),
       };
     },
     latest: () => ({ rssMiB: latestRss, lag: latestLag }),

@@ -79,6 +79,15 @@ describe('HTTP app on the embedded stores', () => {
     );
   });
 
+  it('GET /health reports how long the embedded log\'s syncs took', async () => {
+    const container = await start();
+    await appendOne(container, 'run-9');
+    const body = (await app!.inject({ method: 'GET', url: '/health' })).json();
+    expect(body.eventStore.logSyncs).toMatchObject({ slowerThanMs: { '10': expect.any(Number), '1000': expect.any(Number) } });
+    expect(body.eventStore.logSyncs.count).toBeGreaterThanOrEqual(1);
+    expect(body.eventStore.logSyncs.maxMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('projects appended events into the streams read model (read-your-writes)', async () => {
     const container = await start();
     await appendOne(container, 'run-1');

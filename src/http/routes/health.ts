@@ -6,6 +6,7 @@ import type { ProjectionStatus } from '../../projections/engine.js';
 import { isStalled } from '../../projections/stall.js';
 import type { SqliteEventStore } from '../../stores/events/sqlite/index.js';
 import type { WalCheckpointStats } from '../../stores/sqlite/walCheckpointer.js';
+import type { DurationStats } from '../../stores/sqlite/durationStats.js';
 
 const probe = async (check: () => Promise<void>): Promise<{ ok: boolean; error?: string }> => {
   try {
@@ -16,10 +17,13 @@ const probe = async (check: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 };
 
-/** How long the embedded log's checkpoints held its writer off (see walCheckpointer.ts). */
-const walCheckpointsOf = (eventStore: EventStore): { walCheckpoints?: WalCheckpointStats } => {
-  const stats = eventStore.kind === 'sqlite' ? (eventStore as SqliteEventStore).walCheckpoints() : undefined;
-  return stats === undefined ? {} : { walCheckpoints: stats };
+/** How long the embedded log's checkpoints held its writer off (see walCheckpointer.ts), and how long its syncs took. */
+const embeddedLogStatsOf = (eventStore: EventStore): { walCheckpoints?: WalCheckpointStats; logSyncs?: DurationStats } => {
+  if (eventStore.kind !== 'sqlite') return {};
+  const sqlite = eventStore as SqliteEventStore;
+  const walCheckpoints = sqlite.walCheckpoints();
+  const logSyncs = sqlite.logSyncs();
+  return { ...(walCheckpoints === undefined ? {} : { walCheckpoints }), ...(logSyncs === undefined ? {} : { logSyncs }) };
 };
 
 const markStalled = (status: ProjectionStatus, stallMs: number, now: number): ProjectionStatus & { stalled?: true } =>
@@ -53,7 +57,7 @@ export const healthRoutes =
         events.ok && documents.ok && projectionsError === undefined && projections.every((p) => p.state !== 'failed' && p.stalled !== true);
       return reply.status(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'unavailable',
-        eventStore: { kind: eventStore.kind, ...events, ...walCheckpointsOf(eventStore) },
+        eventStore: { kind: eventStore.kind, ...events, ...embeddedLogStatsOf(eventStore) },
         readStore: { kind: readStore.kind, ...documents },
         projections,
         ...(projectionsError === undefined ? {} : { projectionsError }),

@@ -84,6 +84,12 @@ describe('createWalSync', () => {
       const sync = createWalSync(file);
       const results = await Promise.all(Array.from({ length: 50 }, () => sync.sync().then(() => 'synced')));
       expect(results.every((value) => value === 'synced')).toBe(true);
+      // Fifty callers, far fewer fdatasyncs: each one is timed.
+      const { count, totalMs, maxMs } = sync.stats?.() ?? { count: 0, totalMs: -1, maxMs: -1 };
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThan(50);
+      expect(totalMs).toBeGreaterThanOrEqual(maxMs);
+      expect(maxMs).toBeGreaterThanOrEqual(0);
       const late = sync.sync();
       await sync.close();
       await expect(late).resolves.toBeUndefined();

@@ -16,6 +16,7 @@ import { prepareReadStatements, prepareWriteStatements } from './statements.js';
 import { createStreamHeads } from './streamHeads.js';
 import type { WalSync } from './walSync.js';
 import { createWalSync } from './walSync.js';
+import type { DurationStats } from '../../sqlite/durationStats.js';
 import type { CommitFeed } from './subscribeAll.js';
 import { subscribeAll } from './subscribeAll.js';
 import type { VisibleBound } from './visibleBound.js';
@@ -64,6 +65,8 @@ export interface SqliteEventStore extends EventStore {
   stats(): GroupCommitStats;
   /** The checkpoint thread's gated passes (undefined without one: read-only, in memory, or left to SQLite). */
   walCheckpoints(): WalCheckpointStats | undefined;
+  /** How long the log's syncs took (undefined unless appends wait for an fdatasync: FULL, on a file). */
+  logSyncs(): DurationStats | undefined;
   /** The writer's side of `visibleBound`: shared memory it keeps up to date from now on. */
   shareVisibleBound(): SharedArrayBuffer;
   /** Called after each transaction this store commits has become durable. */
@@ -231,6 +234,8 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       committer?.stats() ?? { transactions: 0, appends: 0, events: 0, batchesReplayedOneByOne: 0, largestBatch: 0 },
 
     walCheckpoints: () => checkpointer?.stats(),
+
+    logSyncs: () => walSync?.stats?.(),
 
     shareVisibleBound() {
       if (!sharedBound) {

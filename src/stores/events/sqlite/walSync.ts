@@ -1,4 +1,5 @@
 import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
+import { createDurationRecorder, type DurationStats } from '../../sqlite/durationStats.js';
 
 /**
  * Makes committed WAL frames durable without blocking the event loop: `fdatasync` of the WAL
@@ -10,6 +11,8 @@ export interface WalSync {
   sync(): Promise<void>;
   /** Waits for the syncs in progress, then releases the file. */
   close(): Promise<void>;
+  /** How long each `fdatasync` took: the disk's share of an append's latency. */
+  stats?(): DurationStats;
 }
 
 interface Waiter {
@@ -22,6 +25,7 @@ export function createWalSync(walPath: string): WalSync {
   let running = false;
   let waiting: Waiter[] = [];
   let idle: Array<() => void> = [];
+  const durations = createDurationRecorder();
 
   /** The WAL file as it is now: SQLite may have replaced it since the last sync (it never does while a connection is open). */
   const currentFd = (): number => {
@@ -45,7 +49,9 @@ export function createWalSync(walPath: string): WalSync {
     running = true;
     const round = waiting;
     waiting = [];
+    const started = performance.now();
     const finish = (error: unknown): void => {
+      durations.record(performance.now() - started);
       running = false;
       for (const waiter of round) {
         if (error) waiter.reject(error);
@@ -71,5 +77,6 @@ export function createWalSync(walPath: string): WalSync {
       if (opened) closeSync(opened.fd);
       opened = undefined;
     },
+    stats: () => durations.snapshot(),
   };
 }
