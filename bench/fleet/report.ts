@@ -72,8 +72,7 @@ export const resourceLine = (summary: Summary): string => {
   const syncLine =
     syncs === undefined || syncs.count === 0
       ? ''
-      : `
-event log syncs (fdatasync): ${count(syncs.count)}, mean ${fixed(syncs.totalMs / syncs.count, 1)} ms, ` +
+      : `\nevent log syncs (fdatasync): ${count(syncs.count)}, mean ${fixed(syncs.totalMs / syncs.count, 1)} ms, ` +
         `over 50 ms ${count(syncs.slowerThanMs['50'] ?? 0)}, over 100 ms ${count(syncs.slowerThanMs['100'] ?? 0)}, ` +
         `over 250 ms ${count(syncs.slowerThanMs['250'] ?? 0)} (longest of the whole run so far ${fixed(syncs.maxMs, 0)} ms)`;
   return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}${overflows}${loop}${syncLine}`;

@@ -204,7 +204,7 @@ def run_worker(server, scenario, spec, work, worker_source, net_name, book, numb
             if time.time() > deadline:
                 process.kill()
                 raise RuntimeError(f"the worker did not finish scenario {scenario} in time")
-            if kill_after is not None and restarts == 0 and acknowledged_updates(trace) >= kill_after:
+            if kill_after is not None and restarts == 0 and len(accepted_updates(read_trace(trace))) >= kill_after:
                 server.kill_and_restart()
                 restarts += 1
             time.sleep(0.01)
@@ -225,8 +225,9 @@ def read_trace(trace):
     return calls
 
 
-def acknowledged_updates(trace):
-    return sum(1 for call in read_trace(trace) if call["path"] == "/api/update_task" and "error" not in call["reply"])
+def accepted_updates(calls):
+    """The update_task calls the server accepted (no error in the reply)."""
+    return [call for call in calls if call["path"] == "/api/update_task" and "error" not in call["reply"]]
 
 
 def server_log_since(server, offset):
@@ -267,9 +268,8 @@ def check(scenario, calls, log, run, restarts):
         if allowed_errors.get(scenario) != path:
             problems.append(f"{path} answered an error: {error}")
 
-    updates = [call for call in calls if call["path"] == "/api/update_task" and "error" not in call["reply"]]
     last_stats = {}
-    for call in updates:
+    for call in accepted_updates(calls):
         last_stats[call["request"]["task_id"]] = call["request"]["stats"]
     games_sent = sum(s["wins"] + s["losses"] + s["draws"] for s in last_stats.values())
     results = run["results"]
