@@ -1,4 +1,5 @@
 import type { Compiler } from '../shared/constants.js';
+import type { RunChanges } from './events.js';
 
 /**
  * The SPRT block of a run (`run.args.sprt`), wire names. `llr`/`state`/`overshoot` evolve with
@@ -76,3 +77,13 @@ export interface RunArgs {
   readonly sprt?: SprtState;
   readonly spsa?: SpsaState;
 }
+
+/** The run's arguments after a `RunModified`: each changed field takes its new value. */
+export const withRunChanges = (args: RunArgs, changes: RunChanges): RunArgs => ({
+  ...args,
+  ...(changes.num_games ? { num_games: changes.num_games.to } : {}),
+  ...(changes.priority ? { priority: changes.priority.to } : {}),
+  ...(changes.throughput ? { throughput: changes.throughput.to } : {}),
+  ...(changes.auto_purge ? { auto_purge: changes.auto_purge.to } : {}),
+  ...(changes.info ? { info: changes.info.to } : {}),
+});

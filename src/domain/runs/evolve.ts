@@ -1,7 +1,7 @@
 import { emptyList } from '../shared/persistent-list.js';
 import { addResults, countGames, subtractResults, ZERO_RESULTS } from '../shared/results.js';
 import { fromIso, type EpochMs } from '../shared/time.js';
-import type { RunArgs, SpsaState } from './args.js';
+import { withRunChanges, type RunArgs, type SpsaState } from './args.js';
 import type { ResultFlags, RunEvent } from './events.js';
 import type { BadTaskState, Run, RunState, TaskState } from './state.js';
 
@@ -16,18 +16,8 @@ export const evolveRun = (state: RunState, event: RunEvent): RunState => {
       return { ...run, approved: true, approver: event.data.approver };
     case 'RunUnapproved':
       return { ...run, approved: false, approver: '' };
-    case 'RunModified': {
-      const { changes } = event.data;
-      const args: RunArgs = {
-        ...run.args,
-        ...(changes.num_games ? { num_games: changes.num_games.to } : {}),
-        ...(changes.priority ? { priority: changes.priority.to } : {}),
-        ...(changes.throughput ? { throughput: changes.throughput.to } : {}),
-        ...(changes.auto_purge ? { auto_purge: changes.auto_purge.to } : {}),
-        ...(changes.info ? { info: changes.info.to } : {}),
-      };
-      return { ...run, args };
-    }
+    case 'RunModified':
+      return { ...run, args: withRunChanges(run.args, event.data.changes) };
     case 'RunRevived':
       return { ...run, finished: false, deleted: false, failed: false, isGreen: false, isYellow: false };
     case 'TaskAssigned': {

@@ -69,26 +69,28 @@ export const publicWorker = (info: WorkerInfo): Record<string, unknown> => ({
   remote_addr: '?.?.?.?',
 });
 
-/** `run.tasks[n]` as `/api/get_task` shows it. */
-export const taskView = (task: TaskDocument): Record<string, unknown> => ({
+type ShownTask = Pick<TaskDocument, 'num_games' | 'active' | 'last_updated' | 'start' | 'stats' | 'worker_info'>;
+
+/** What every task shows, good or bad, in upstream's key order. */
+const shownTaskFields = (task: ShownTask): Record<string, unknown> => ({
   num_games: task.num_games,
   active: task.active,
   last_updated: pythonDatetime(task.last_updated),
   start: task.start,
   stats: task.stats,
   worker_info: publicWorker(task.worker_info),
+});
+
+/** `run.tasks[n]` as `/api/get_task` shows it. */
+export const taskView = (task: TaskDocument): Record<string, unknown> => ({
+  ...shownTaskFields(task),
   ...(task.bad ? { bad: true } : {}),
   ...(task.spsa_params ? { spsa_params: task.spsa_params } : {}),
 });
 
 /** `run.bad_tasks[n]` as `/api/get_task/<id>/<n>bad` shows it (an infinite residual is "inf"). */
 export const badTaskView = (task: BadTaskFields): Record<string, unknown> => ({
-  num_games: task.num_games,
-  active: task.active,
-  last_updated: pythonDatetime(task.last_updated),
-  start: task.start,
-  stats: task.stats,
-  worker_info: publicWorker(task.worker_info),
+  ...shownTaskFields(task),
   task_id: task.task_id,
   bad: true,
   residual: task.residual,

@@ -1,14 +1,13 @@
-import type { RunEvent, RunEventType } from '../../domain/runs/events.js';
+import type { RunEvent } from '../../domain/runs/events.js';
 import { countGames } from '../../domain/shared/results.js';
 import { estimateGameDuration } from '../../domain/shared/time-control.js';
 import type { Doc } from '../../stores/documents/port.js';
 import type { RecordedEvent } from '../../stores/events/port.js';
 import type { DocChange, DocKey, Projection } from '../projection.js';
 import {
+  ACTIVE_TASK_EVENT_TYPES,
   asRunEvent,
   eventTime,
-  RUN_STOPPING_TYPES,
-  TASK_STOPPING_TYPES,
   withoutStoppedTasks,
 } from '../runs/runEventFacts.js';
 
@@ -93,14 +92,6 @@ const addTo = <T extends ContributionTotals>(totals: T, add: Contribution): T =>
   };
 };
 
-const CONTRIBUTOR_EVENTS = [
-  'RunCreated',
-  'TaskAssigned',
-  'TaskResultsReported',
-  ...TASK_STOPPING_TYPES,
-  ...RUN_STOPPING_TYPES,
-  'RunPurged',
-] as const satisfies readonly RunEventType[];
 
 const runKey = (runId: string): DocKey => ({ collection: CONTRIBUTOR_RUNS, id: runId });
 
@@ -156,7 +147,7 @@ export const contributorsProjection: Projection = {
     },
     [CONTRIBUTOR_RUNS]: { indexes: [] },
   },
-  eventTypes: [...CONTRIBUTOR_EVENTS, 'UserRegistered'],
+  eventTypes: [...ACTIVE_TASK_EVENT_TYPES, 'UserRegistered'],
   // The user credited with a task's games is known from the task's assignment, kept per run.
   lookups: (event) => {
     const run = asRunEvent(event);

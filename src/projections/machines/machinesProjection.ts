@@ -1,15 +1,13 @@
-import type { RunEventType } from '../../domain/runs/events.js';
 import { workerName, type WorkerInfo } from '../../domain/shared/worker-info.js';
 import type { Doc } from '../../stores/documents/port.js';
 import type { DocChange, DocKey, Projection } from '../projection.js';
 import {
+  ACTIVE_TASK_EVENT_TYPES,
   asRunEvent,
   purgedTaskIds,
-  RUN_STOPPING_TYPES,
   stopsAllTasks,
   stopsOneTask,
   taskDocId,
-  TASK_STOPPING_TYPES,
 } from '../runs/runEventFacts.js';
 
 export const MACHINES = 'machines';
@@ -50,14 +48,6 @@ export const publicWorkerInfo = (info: WorkerInfo): PublicWorkerInfo => {
   return { ...rest, unique_key: `${uniqueKey.slice(0, UNIQUE_KEY_PREFIX_LENGTH)}...` };
 };
 
-const MACHINE_EVENTS = [
-  'RunCreated',
-  'TaskAssigned',
-  'TaskResultsReported',
-  ...TASK_STOPPING_TYPES,
-  ...RUN_STOPPING_TYPES,
-  'RunPurged',
-] as const satisfies readonly RunEventType[];
 
 const runKey = (runId: string): DocKey => ({ collection: MACHINE_RUNS, id: runId });
 const machineKey = (runId: string, taskId: number): DocKey => ({ collection: MACHINES, id: taskDocId(runId, taskId) });
@@ -76,7 +66,7 @@ export const machinesProjection: Projection = {
     },
     [MACHINE_RUNS]: { indexes: [] },
   },
-  eventTypes: MACHINE_EVENTS,
+  eventTypes: ACTIVE_TASK_EVENT_TYPES,
   lookups: (event) => {
     const run = asRunEvent(event);
     return run && stopsAllTasks(run) ? [runKey(run.data.runId)] : [];

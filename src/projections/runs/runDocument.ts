@@ -1,5 +1,5 @@
-import type { RunArgs, SpsaState } from '../../domain/runs/args.js';
-import type { RunEvent } from '../../domain/runs/events.js';
+import { withRunChanges, type RunArgs, type SpsaState } from '../../domain/runs/args.js';
+import type { ResultFlags, RunEvent } from '../../domain/runs/events.js';
 import type { RunStatus } from '../../domain/runs/state.js';
 import { addResults, countGames, ZERO_RESULTS, type Results } from '../../domain/shared/results.js';
 import { estimateGameDuration } from '../../domain/shared/time-control.js';
@@ -208,6 +208,19 @@ const stopAllTasks = (state: RunReadState): RunReadState => {
   };
 };
 
+/** A run that stops for good: its tasks stop, and it shows finished with the final colours. */
+const finishRun = (
+  state: RunReadState,
+  flags: ResultFlags,
+  extra: (doc: RunDocument) => Partial<RunDocument> = () => ({}),
+): RunReadState => {
+  const stopped = stopAllTasks(state);
+  return settle({
+    ...stopped,
+    doc: { ...stopped.doc, finished: true, is_green: flags.isGreen, is_yellow: flags.isYellow, ...extra(stopped.doc) },
+  });
+};
+
 const withSpsa = (args: RunArgs, data: Extract<RunEvent, { type: 'SpsaResultsApplied' }>['data']): RunArgs => {
   const spsa = args.spsa;
   if (spsa === undefined) return args;
@@ -234,18 +247,8 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
       return settle({ ...state, doc: { ...doc, approved: true, approver: event.data.approver } });
     case 'RunUnapproved':
       return settle({ ...state, doc: { ...doc, approved: false, approver: '' } });
-    case 'RunModified': {
-      const { changes } = event.data;
-      const args: RunArgs = {
-        ...doc.args,
-        ...(changes.num_games ? { num_games: changes.num_games.to } : {}),
-        ...(changes.priority ? { priority: changes.priority.to } : {}),
-        ...(changes.throughput ? { throughput: changes.throughput.to } : {}),
-        ...(changes.auto_purge ? { auto_purge: changes.auto_purge.to } : {}),
-        ...(changes.info ? { info: changes.info.to } : {}),
-      };
-      return settle({ ...state, doc: { ...doc, args } });
-    }
+    case 'RunModified':
+      return settle({ ...state, doc: { ...doc, args: withRunChanges(doc.args, event.data.changes) } });
     case 'RunRevived':
       return settle({
         ...state,
@@ -306,34 +309,13 @@ export const evolveRunRead = (state: RunReadState | null, event: RunEvent): RunR
     case 'SpsaResultsApplied':
       return settle({ ...state, doc: { ...doc, args: withSpsa(doc.args, event.data) } });
     case 'RunStopped': {
-      const stopped = stopAllTasks(state);
-      const { flags, failed } = event.data;
-      return settle({
-        ...stopped,
-        doc: {
-          ...stopped.doc,
-          finished: true,
-          is_green: flags.isGreen,
-          is_yellow: flags.isYellow,
-          ...(failed ? { failed: true, failures: stopped.doc.failures + 1 } : {}),
-        },
-      });
+      const { failed } = event.data;
+      return finishRun(state, event.data.flags, (doc) => (failed ? { failed: true, failures: doc.failures + 1 } : {}));
     }
     case 'RunFinished':
-    case 'RunDeleted': {
-      const stopped = stopAllTasks(state);
-      const { flags } = event.data;
-      return settle({
-        ...stopped,
-        doc: {
-          ...stopped.doc,
-          finished: true,
-          is_green: flags.isGreen,
-          is_yellow: flags.isYellow,
-          ...(event.type === 'RunDeleted' ? { deleted: true } : {}),
-        },
-      });
-    }
+      return finishRun(state, event.data.flags);
+    case 'RunDeleted':
+      return finishRun(state, event.data.flags, () => ({ deleted: true }));
     case 'RunPurged': {
       let next = state;
       const bad = [...state.counters.bad];

@@ -27,6 +27,19 @@ export const TASK_STOPPING_TYPES = [
 /** Events that make every active task of the run inactive (upstream `set_inactive_run`). */
 export const RUN_STOPPING_TYPES = ['RunStopped', 'RunFinished', 'RunDeleted'] as const satisfies readonly RunEventType[];
 
+/**
+ * Events that start, feed or end an active task, for read models of who works on what (machines,
+ * contributors): a run's creation names its fields, a purge sets tasks aside.
+ */
+export const ACTIVE_TASK_EVENT_TYPES = [
+  'RunCreated',
+  'TaskAssigned',
+  'TaskResultsReported',
+  ...TASK_STOPPING_TYPES,
+  ...RUN_STOPPING_TYPES,
+  'RunPurged',
+] as const satisfies readonly RunEventType[];
+
 const TASK_STOPPING: ReadonlySet<string> = new Set(TASK_STOPPING_TYPES);
 const RUN_STOPPING: ReadonlySet<string> = new Set(RUN_STOPPING_TYPES);
 
