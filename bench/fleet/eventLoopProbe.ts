@@ -1,8 +1,9 @@
 /**
- * Preloaded into the server by the benchmark (`--import`), without touching its code: every
- * second, one JSON line in $FLEET_PROBE_FILE with the event loop's utilisation (the share of
- * time the main thread was not waiting for events: JavaScript, and synchronous SQLite commits
- * including their fsync), the longest event-loop delay and the longest garbage-collection pause.
+ * Preloaded by the benchmark (`--import`) into the server, without touching its code, and into
+ * the load processes: every second, one JSON line in $FLEET_PROBE_FILE with the event loop's
+ * utilisation (the share of time the main thread was not waiting for events: JavaScript, and
+ * synchronous SQLite commits), the longest event-loop delay and the longest garbage-collection
+ * pause.
  */
 import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';

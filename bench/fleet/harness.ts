@@ -53,8 +53,9 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
   if (openFiles !== undefined) log(`open-file limit of every process here: ${Number(openFiles).toLocaleString('en-US')} (a socket per call in flight, on both sides)`);
   const profileDir = path.join(dir, 'profile');
   const loaders = await Promise.all(
-    Array.from({ length: options.loaders }, () =>
+    Array.from({ length: options.loaders }, (_, n) =>
       forkLoadProcess({
+        probeFile: path.join(dir, `load-event-loop-${n}.jsonl`),
         maxOldSpaceMiB: options.workers + options.burst > 50_000 ? 8192 : 4096,
         ...(options.profile ? { profileDir } : {}),
       }),
@@ -70,7 +71,10 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
     profileDir,
     monitor: createResourceMonitor({
       sample: async () => (harness.serverUrl === undefined ? undefined : serverSample(harness.serverUrl)),
-      probeFile: () => harness.probeFile,
+      probeFiles: () => ({
+        ...(harness.probeFile === undefined ? {} : { server: [harness.probeFile] }),
+        'load generator': Array.from({ length: options.loaders }, (_, n) => path.join(dir, `load-event-loop-${n}.jsonl`)),
+      }),
     }),
     async close() {
       harness.monitor.stop();

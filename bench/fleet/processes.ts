@@ -121,13 +121,18 @@ export interface LoadProcess {
   stop(): Promise<number | null>;
 }
 
-/** `profileDir`: write a CPU profile of the load generator there (`--cpu-prof`). */
-export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number; profileDir?: string } = {}): Promise<LoadProcess> => {
+/**
+ * `profileDir`: write a CPU profile of the load generator there (`--cpu-prof`). `probeFile`: its
+ * event loop's figures every second, as the server's (`eventLoopProbe.ts`).
+ */
+export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number; profileDir?: string; probeFile?: string } = {}): Promise<LoadProcess> => {
   const child = fork(path.join(import.meta.dirname, 'loadProcess.ts'), [], {
     cwd: repositoryRoot,
+    env: { ...process.env, FLEET_PROBE_FILE: options.probeFile ?? '' },
     execArgv: [
       '--import',
       'tsx',
+      ...(options.probeFile ? ['--import', path.join(import.meta.dirname, 'eventLoopProbe.ts')] : []),
       ...(options.maxOldSpaceMiB ? [`--max-old-space-size=${options.maxOldSpaceMiB}`] : []),
       ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
     ],

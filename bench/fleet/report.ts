@@ -63,10 +63,12 @@ export const resourceLine = (summary: Summary): string => {
       return `${name} ${fixed(cores, 2)} cores${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
     });
   const lag = summary.maxProjectionLag === undefined ? '' : `; projection lag max ${count(summary.maxProjectionLag)} events`;
-  const loop =
-    summary.eventLoop === undefined
-      ? ''
-      : `\nserver event loop: busy ${fixed(100 * summary.eventLoop.utilization, 0)}% of the time, longest stall ${fixed(summary.eventLoop.maxDelayMs, 0)} ms, longest GC pause ${fixed(summary.eventLoop.longestGcMs, 0)} ms`;
+  const loop = Object.entries(summary.eventLoops)
+    .map(
+      ([role, figures]) =>
+        `\n${role} event loop: busy ${fixed(100 * figures.utilization, 0)}% of the time, longest stall ${fixed(figures.maxDelayMs, 0)} ms, longest GC pause ${fixed(figures.longestGcMs, 0)} ms`,
+    )
+    .join('');
   const overflows = summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)} (SYNs dropped: retried after 1, 3, 7 s)` : '';
   const syncs = summary.logSyncs;
   const syncLine =

@@ -106,8 +106,12 @@ export interface Summary {
   logSyncs?: DurationStats;
   /** Connections the kernel dropped because a listen queue was full (the client resends its SYN after 1, 3, 7… s). */
   listenOverflows: number;
-  /** The server's event loop (from its probe): mean utilisation and the longest delay. */
-  eventLoop?: { utilization: number; maxDelayMs: number; longestGcMs: number };
+  /**
+   * Event loops by role ('server', 'load generator'), from their probes: mean utilisation, the
+   * longest delay and GC pause. A stall of the load generator delays every call it has in flight,
+   * so it shows in the latencies as if the server had stalled.
+   */
+  eventLoops: Record<string, EventLoopFigures>;
 }
 
 export interface ResourceMonitor {
@@ -119,19 +123,34 @@ export interface ResourceMonitor {
   stop(): void;
 }
 
-const readProbe = (file: string | undefined, fromMs: number, toMs: number): Summary['eventLoop'] => {
-  if (file === undefined) return undefined;
-  let text: string;
+export interface EventLoopFigures {
+  utilization: number;
+  maxDelayMs: number;
+  longestGcMs: number;
+}
+
+interface ProbeLine {
+  at: number;
+  utilization: number;
+  maxDelayMs: number;
+  longestGcMs?: number;
+}
+
+const probeLines = (file: string): ProbeLine[] => {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as ProbeLine);
   } catch {
-    return undefined;
+    // Not written yet, or its last line is being written.
+    return [];
   }
-  const lines = text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { at: number; utilization: number; maxDelayMs: number; longestGcMs?: number })
-    .filter((line) => line.at > fromMs && line.at <= toMs + 500);
+};
+
+/** The figures of one role's probes over a period (several load processes: their mean utilisation, the longest stall). */
+const readProbes = (files: readonly string[], fromMs: number, toMs: number): EventLoopFigures | undefined => {
+  const lines = files.flatMap(probeLines).filter((line) => line.at > fromMs && line.at <= toMs + 500);
   if (lines.length === 0) return undefined;
   return {
     utilization: lines.reduce((sum, line) => sum + line.utilization, 0) / lines.length,
@@ -153,8 +172,8 @@ const durationsBetween = (before: DurationStats | undefined, after: DurationStat
 export const createResourceMonitor = (options: {
   /** One /health reading: the projection lag, and the log's cumulative sync times. */
   sample?: () => Promise<{ lag: number; logSyncs?: DurationStats } | undefined>;
-  /** The server's event-loop probe file, once it runs. */
-  probeFile?: () => string | undefined;
+  /** Event-loop probe files by role, once the processes writing them run. */
+  probeFiles?: () => Record<string, readonly string[]>;
   intervalMs?: number;
 }): ResourceMonitor => {
   const watched = new Map<string, number>();
@@ -236,7 +255,11 @@ export const createResourceMonitor = (options: {
       const before = syncSamples.filter((sample) => sample.at <= a.at).at(-1)?.stats;
       const within = syncSamples.filter((sample) => sample.at <= b.at).at(-1)?.stats;
       const logSyncs = within === undefined ? undefined : durationsBetween(before, within);
-      const eventLoop = readProbe(options.probeFile?.(), a.wallMs, b.wallMs);
+      const eventLoops: Record<string, EventLoopFigures> = {};
+      for (const [role, files] of Object.entries(options.probeFiles?.() ?? {})) {
+        const figures = readProbes(files, a.wallMs, b.wallMs);
+        if (figures !== undefined) eventLoops[role] = figures;
+      }
       return {
         seconds,
         cores,
@@ -246,7 +269,7 @@ export const createResourceMonitor = (options: {
         foreignCores: Math.max(0, machineCores - ours),
         maxProjectionLag: lags.length === 0 ? undefined : Math.max(...lags),
         listenOverflows: b.listenOverflows - a.listenOverflows,
-        ...(eventLoop === undefined ? {} : { eventLoop }),
+        eventLoops,
         ...(logSyncs === undefined ? {} : { logSyncs }),
       };
     },
