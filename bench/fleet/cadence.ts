@@ -16,6 +16,7 @@ import {
   type PhaseStats,
 } from './loadStats.js';
 import type { FleetOptions } from './options.js';
+import type { ServerProcess } from './processes.js';
 import type { FleetProgress } from './cadenceFleet.js';
 import { count, endpointTable, fixed, resourceLine } from './report.js';
 
@@ -25,7 +26,18 @@ import { count, endpointTable, fixed, resourceLine } from './report.js';
  * "zero lost updates" check. The hello-world route is measured first, in the same run.
  */
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits through a phase, unless a load process dies meanwhile (then the run stops with its error). */
+const runPhase = (harness: Harness, ms: number): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    for (const loader of harness.loaders) {
+      loader.died.catch((error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+    }
+  });
 
 /** Production at 9,400 workers (worker-protocol.md): requests per second per worker. */
 const PRODUCTION_PER_WORKER: Record<string, number> = {
@@ -127,16 +139,18 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
   const harness = await prepareHarness(options);
   let phase = 'hello';
   let stopProgress: (() => void) | undefined;
+  let server: ServerProcess | undefined;
   try {
     log('\n== baseline: Fastify hello-world route (same machine, before the server starts)');
     await awaitQuietMachine(options);
     await measureHello(harness, options);
 
-    const server = await startFleetServer(harness, options);
+    const running = await startFleetServer(harness, options);
+    server = running;
     await awaitQuietMachine(options);
-    log(`\n== server pid ${server.pid} on ${harness.serverUrl} (${serverDescription(options)})`);
+    log(`\n== server pid ${running.pid} on ${harness.serverUrl} (${serverDescription(options)})`);
     for (const loader of harness.loaders) {
-      loader.send({ type: 'fleet-start', settings: { port: server.port, users: options.users, speed: options.speed, pgnBytesPerGame: options.pgnBytesPerGame } });
+      loader.send({ type: 'fleet-start', settings: { port: running.port, users: options.users, speed: options.speed, pgnBytesPerGame: options.pgnBytesPerGame } });
     }
     stopProgress = startProgress(harness, () => phase);
     const setPhase = (name: string) => {
@@ -149,11 +163,11 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
     setPhase('ramp');
     phases.push({ name: 'ramp', title: `ramp: 0 → ${count(options.workers)} workers in ${options.rampSeconds} s` });
     join(harness, 0, options.workers, options.rampSeconds * 1000, 'fleet', !options.coldStart);
-    await sleep(options.rampSeconds * 1000);
+    await runPhase(harness, options.rampSeconds * 1000);
     if (options.steadySeconds > 0) {
       setPhase('steady');
       phases.push({ name: 'steady', title: `steady state: ${count(options.workers)} workers` });
-      await sleep(options.steadySeconds * 1000);
+      await runPhase(harness, options.steadySeconds * 1000);
     }
     if (options.burst > 0) {
       setPhase('burst');
@@ -163,7 +177,7 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
         title: `burst: ${count(options.burst)} more workers join within ${fixed(windowMs / 1000, 1)} s (fleet → ${count(fleetTotal)}), measured ${fixed(windowMs / 1000 + options.burstSettleSeconds, 0)} s`,
       });
       join(harness, options.workers, options.burst, windowMs, 'burst', false);
-      await sleep(windowMs + options.burstSettleSeconds * 1000);
+      await runPhase(harness, windowMs + options.burstSettleSeconds * 1000);
     }
     setPhase('drain');
     const results: FleetResults[] = await Promise.all(
@@ -218,7 +232,7 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
       dataDir: harness.dataDir,
       runIds: harness.runIds,
       ledger,
-      stopServer: () => server.stop(),
+      stopServer: () => running.stop(),
     });
     for (const line of lines) log(`  ${line}`);
     log(`  zero lost updates: ${matches ? 'yes' : 'NO'}; ${finished} of ${harness.runIds.length} runs finished during the benchmark`);
@@ -229,6 +243,8 @@ export const runCadence = async (options: FleetOptions): Promise<void> => {
     }
   } finally {
     stopProgress?.();
+    // After a failure mid-run the server is still up: it must not outlive the benchmark.
+    await server?.stop();
     await harness.close();
   }
 };

@@ -5,11 +5,14 @@
  * synchronous SQLite commits), the longest event-loop delay and the longest garbage-collection
  * pause.
  */
-import { appendFileSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 const file = process.env.FLEET_PROBE_FILE;
-if (file !== undefined && file !== '') {
+// Opened once: a process out of file descriptors (the load generator in an overload) must still
+// be able to write, and the probe must never be what brings its host down.
+const fd = file !== undefined && file !== '' ? openSync(file, 'a') : undefined;
+if (fd !== undefined) {
   const delays = monitorEventLoopDelay({ resolution: 10 });
   delays.enable();
   let longestGcMs = 0;
@@ -22,7 +25,11 @@ if (file !== undefined && file !== '') {
     const utilization = performance.eventLoopUtilization(now, previous).utilization;
     previous = now;
     const line = { at: Date.now(), utilization, maxDelayMs: delays.max / 1e6, p99DelayMs: delays.percentile(99) / 1e6, longestGcMs };
-    appendFileSync(file, `${JSON.stringify(line)}\n`);
+    try {
+      writeSync(fd, `${JSON.stringify(line)}\n`);
+    } catch {
+      // A full disk loses a line of figures, nothing else.
+    }
     delays.reset();
     longestGcMs = 0;
   }, 1000).unref();

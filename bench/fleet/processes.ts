@@ -114,7 +114,10 @@ export const spawnServer = async (options: SpawnOptions): Promise<ServerProcess>
 
 export interface LoadProcess {
   pid: number;
+  /** Throws once the process has exited. */
   send(command: LoadCommand): void;
+  /** Rejects if the process exits before `stop` (a crash: its stderr is in the output above). */
+  died: Promise<never>;
   /** The next message of this type (a `failed` message rejects). */
   next<Type extends LoadMessage['type']>(type: Type): Promise<Extract<LoadMessage, { type: Type }>>;
   onProgress(listener: (message: Extract<LoadMessage, { type: 'progress' }>) => void): void;
@@ -155,7 +158,22 @@ export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number; profil
     }
     waiting.get(message.type)?.shift()?.resolve(message);
   });
-  child.on('exit', (code) => rejectAll(new Error(`load process exited with ${code}`)));
+  let stopping = false;
+  let exit: string | undefined;
+  let died: (error: Error) => void = () => undefined;
+  const diedPromise = new Promise<never>((_resolve, reject) => {
+    died = reject;
+  });
+  // Nobody may be waiting on it when it happens; those who race against it still see it.
+  diedPromise.catch(() => undefined);
+  child.on('exit', (code, signal) => {
+    exit = signal === null ? `with code ${code}` : `on ${signal}`;
+    const error = new Error(`load process ${child.pid} exited ${exit}`);
+    rejectAll(error);
+    if (!stopping) died(error);
+  });
+  // A send racing the exit: the exit handler reports it.
+  child.on('error', () => undefined);
   const next = <Type extends LoadMessage['type']>(type: Type) =>
     new Promise<Extract<LoadMessage, { type: Type }>>((resolve, reject) => {
       const queue = waiting.get(type) ?? [];
@@ -166,10 +184,15 @@ export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number; profil
   await ready;
   return {
     pid: child.pid,
-    send: (command) => void child.send(command),
+    send(command) {
+      if (exit !== undefined || !child.connected) throw new Error(`load process ${child.pid} exited ${exit ?? '(channel closed)'}`);
+      child.send(command);
+    },
+    died: diedPromise,
     next,
     onProgress: (listener) => void progressListeners.push(listener),
     async stop() {
+      stopping = true;
       if (child.connected) child.send({ type: 'exit' } satisfies LoadCommand);
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       try {

@@ -3,6 +3,7 @@ import { checkLostUpdates, walCheckpointSummary } from './accounting.js';
 import { awaitQuietMachine, log, logSummary, prepareHarness, saturate, serverDescription, startFleetServer, withBaselineServer, type SaturationOutcome } from './harness.js';
 import { createEndpointStats, createLedger, mergeEndpointStats, mergeLedger, type EndpointStats } from './loadStats.js';
 import type { FleetOptions } from './options.js';
+import type { ServerProcess } from './processes.js';
 import { count, endpointTable, fixed, resourceLine } from './report.js';
 import { PRODUCTION_MIX } from './saturationLoad.js';
 
@@ -40,6 +41,7 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
       `${mixShares} over ${count(options.saturationWorkers)} workers holding tasks`,
   );
   const harness = await prepareHarness(options);
+  let started: ServerProcess | undefined;
   try {
     const seconds = options.durationSeconds;
     const common = { connections: options.connections, seconds, users: options.users };
@@ -53,6 +55,7 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
     // The machine's speed drifts over minutes (the append-only baseline has measured from 10,600 to
     // 19,000 req/s in runs minutes apart), so the baseline and the mix alternate, round by round.
     const server = await startFleetServer(harness, options);
+    started = server;
     log(`\n(fleet server pid ${server.pid}: ${serverDescription(options)}; it idles while the append-only server is measured)`);
     const rounds: Array<{ append: number; mix: number }> = [];
     const ledger = createLedger();
@@ -125,6 +128,8 @@ export const runSaturationMode = async (options: FleetOptions): Promise<void> =>
       if (summary !== undefined) log(summary);
     }
   } finally {
+    // After a failure mid-run the server is still up: it must not outlive the benchmark.
+    await started?.stop();
     await harness.close();
   }
 };
