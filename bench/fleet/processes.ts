@@ -176,6 +176,10 @@ export const forkLoadProcess = async (options: { maxOldSpaceMiB?: number; profil
   child.on('error', () => undefined);
   const next = <Type extends LoadMessage['type']>(type: Type) =>
     new Promise<Extract<LoadMessage, { type: Type }>>((resolve, reject) => {
+      if (exit !== undefined) {
+        reject(new Error(`load process ${child.pid} exited ${exit}`));
+        return;
+      }
       const queue = waiting.get(type) ?? [];
       queue.push({ resolve: resolve as (message: LoadMessage) => void, reject });
       waiting.set(type, queue);

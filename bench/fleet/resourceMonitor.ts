@@ -137,15 +137,21 @@ interface ProbeLine {
 }
 
 const probeLines = (file: string): ProbeLine[] => {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as ProbeLine);
+    text = readFileSync(file, 'utf8');
   } catch {
-    // Not written yet, or its last line is being written.
-    return [];
+    return []; // not written yet
   }
+  const lines: ProbeLine[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      if (line !== '') lines.push(JSON.parse(line) as ProbeLine);
+    } catch {
+      // the line being written right now
+    }
+  }
+  return lines;
 };
 
 /** The figures of one role's probes over a period (several load processes: their mean utilisation, the longest stall). */
