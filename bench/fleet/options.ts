@@ -78,6 +78,13 @@ const positive = (name: string, value: string | undefined, fallback: number, all
   return number;
 };
 
+/** A count (workers, runs, connections…): a whole number, so that 0.4 is refused rather than rounded to 0. */
+const whole = (name: string, value: string | undefined, fallback: number, allowZero = false): number => {
+  const number = positive(name, value, fallback, allowZero);
+  if (!Number.isInteger(number)) throw new Error(`--${name} must be a whole number`);
+  return number;
+};
+
 export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help' => {
   const { values } = parseArgs({
     args: [...argv],
@@ -125,29 +132,29 @@ export const parseFleetOptions = (argv: readonly string[]): FleetOptions | 'help
   }
   return {
     mode,
-    workers: Math.round(positive('workers', values.workers, 20_000)),
+    workers: whole('workers', values.workers, 20_000),
     rampSeconds: positive('ramp', values.ramp, 120),
     steadySeconds: positive('steady', values.steady, 60, true),
     speed: positive('speed', values.speed, 1),
-    burst: Math.round(positive('burst', values.burst, 20_000, true)),
+    burst: whole('burst', values.burst, 20_000, true),
     burstSettleSeconds: positive('burst-settle', values['burst-settle'], 30, true),
     coldStart: values['cold-start'] ?? false,
-    runs: Math.round(positive('runs', values.runs, 200)),
-    users: Math.round(positive('users', values.users, 4)),
-    loaders: Math.round(positive('loaders', values.loaders, 1)),
+    runs: whole('runs', values.runs, 200),
+    users: whole('users', values.users, 4),
+    loaders: whole('loaders', values.loaders, 1),
     pgnBytesPerGame: positive('pgn-bytes-per-game', values['pgn-bytes-per-game'], 1000, true),
     helloSeconds: positive('hello-seconds', values['hello-seconds'], 5),
-    connections: Math.round(positive('connections', values.connections, 100)),
+    connections: whole('connections', values.connections, 100),
     durationSeconds: positive('duration', values.duration, 15),
-    saturationWorkers: Math.round(positive('saturation-workers', values['saturation-workers'], 2000)),
-    rounds: Math.round(positive('rounds', values.rounds, 3)),
+    saturationWorkers: whole('saturation-workers', values['saturation-workers'], 2000),
+    rounds: whole('rounds', values.rounds, 3),
     ...(only === undefined ? {} : { only: only as MixOp }),
     logLevel: values['log-level'] ?? 'warn',
     synchronous,
     projections,
     ...(values['request-task-concurrency'] === undefined
       ? {}
-      : { requestTaskConcurrency: Math.round(positive('request-task-concurrency', values['request-task-concurrency'], 16)) }),
+      : { requestTaskConcurrency: whole('request-task-concurrency', values['request-task-concurrency'], 16) }),
     quietWaitSeconds: positive('quiet-wait', values['quiet-wait'], 30, true),
     profile: values.profile ?? false,
     keep: values.keep ?? false,
