@@ -26,7 +26,6 @@ import { count, endpointTable, fixed, resourceLine } from './report.js';
  * "zero lost updates" check. The hello-world route is measured first, in the same run.
  */
 
-
 /** Waits through a phase, unless a load process dies meanwhile (then the run stops with its error). */
 const runPhase = (harness: Harness, ms: number): Promise<void> =>
   new Promise((resolve, reject) => {
