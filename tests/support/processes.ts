@@ -23,9 +23,16 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a TypeScript entry point of the project through tsx, as `npm start` does. */
-export const spawnTs = (entry: string, env: Record<string, string>): Spawned => {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/**
+ * Runs a TypeScript entry point of the project through tsx, as `npm start` does; `fileLimit`
+ * lowers its limit of open file descriptors (`ulimit -n`).
+ */
+export const spawnTs = (entry: string, env: Record<string, string>, options: { fileLimit?: number } = {}): Spawned => {
+  const [command, args] =
+    options.fileLimit === undefined
+      ? [process.execPath, ['--import', 'tsx', entry]]
+      : ['sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" --import tsx "$1"`, process.execPath, entry]];
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
