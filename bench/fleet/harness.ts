@@ -52,10 +52,11 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
   const openFiles = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'latin1'))?.[1];
   if (openFiles !== undefined) log(`open-file limit of every process here: ${Number(openFiles).toLocaleString('en-US')} (a socket per call in flight, on both sides)`);
   const profileDir = path.join(dir, 'profile');
+  const loadProbeFiles = Array.from({ length: options.loaders }, (_, n) => path.join(dir, `load-event-loop-${n}.jsonl`));
   const loaders = await Promise.all(
-    Array.from({ length: options.loaders }, (_, n) =>
+    loadProbeFiles.map((probeFile) =>
       forkLoadProcess({
-        probeFile: path.join(dir, `load-event-loop-${n}.jsonl`),
+        probeFile,
         maxOldSpaceMiB: options.workers + options.burst > 50_000 ? 8192 : 4096,
         ...(options.profile ? { profileDir } : {}),
       }),
@@ -73,7 +74,7 @@ export const prepareHarness = async (options: FleetOptions): Promise<Harness> =>
       sample: async () => (harness.serverUrl === undefined ? undefined : serverSample(harness.serverUrl)),
       probeFiles: () => ({
         ...(harness.probeFile === undefined ? {} : { server: [harness.probeFile] }),
-        'load generator': Array.from({ length: options.loaders }, (_, n) => path.join(dir, `load-event-loop-${n}.jsonl`)),
+        'load generator': loadProbeFiles,
       }),
     }),
     async close() {

@@ -92,7 +92,6 @@ const addTo = <T extends ContributionTotals>(totals: T, add: Contribution): T =>
   };
 };
 
-
 const runKey = (runId: string): DocKey => ({ collection: CONTRIBUTOR_RUNS, id: runId });
 
 /** Whose contribution the event is, and in which month, when it credits anybody. */

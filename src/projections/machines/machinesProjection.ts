@@ -48,7 +48,6 @@ export const publicWorkerInfo = (info: WorkerInfo): PublicWorkerInfo => {
   return { ...rest, unique_key: `${uniqueKey.slice(0, UNIQUE_KEY_PREFIX_LENGTH)}...` };
 };
 
-
 const runKey = (runId: string): DocKey => ({ collection: MACHINE_RUNS, id: runId });
 const machineKey = (runId: string, taskId: number): DocKey => ({ collection: MACHINES, id: taskDocId(runId, taskId) });
 
