@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
+import { registerReplyCoalescing } from '../../src/http/plugins/replyCoalescing.js';
 import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js';
 
 const file = process.env.APPEND_DB;
@@ -21,6 +22,8 @@ interface UpdateLike {
 }
 
 const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
+// The server's way of writing replies, so that the ratio compares the work behind the replies.
+registerReplyCoalescing(app);
 app.get('/ready', async () => ({ ready: true }));
 app.post('/append', async (request) => {
   const started = performance.now();

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS, disposeContainer } from '../container.js';
 import { registerErrorHandling } from './plugins/errorHandler.js';
+import { registerReplyCoalescing } from './plugins/replyCoalescing.js';
 import { healthRoutes } from './routes/health.js';
 import { workerApi } from './worker/plugin.js';
 import { createOpenApiRegistry, publicApiRoutes } from './public/index.js';
@@ -28,6 +29,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
     trustProxy: config.trustProxy,
   });
   registerErrorHandling(app);
+  registerReplyCoalescing(app);
   const authenticator = container.resolve(TOKENS.authenticator);
   const runService = container.resolve(TOKENS.runService);
   app.addHook('onReady', async () => {
