@@ -2,6 +2,7 @@
  * Baseline: a Fastify route that appends one event per request to the embedded event store
  * (group commit, synchronous=FULL, like the server) and answers like update_task. No
  * validation, authentication or decision: the floor under any request that must be durable.
+ * Its replies are written as the server writes its own (reply coalescing).
  *
  *   PORT=… APPEND_DB=<file> node --import tsx bench/fleet/appendServer.ts
  */
@@ -22,7 +23,7 @@ interface UpdateLike {
 }
 
 const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024 });
-// The server's way of writing replies, so that the ratio compares the work behind the replies.
+// As in the server, so that the ratio compares the work behind the replies, not the way they are written.
 registerReplyCoalescing(app);
 app.get('/ready', async () => ({ ready: true }));
 app.post('/append', async (request) => {
