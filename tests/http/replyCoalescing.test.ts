@@ -100,4 +100,49 @@ describe('reply coalescing', () => {
     expect(badHeader?.statusCode).toBe(500);
     expect(ok?.json()).toEqual({ ok: true });
   });
+
+  type Hook = (request: unknown, reply: unknown, payload: unknown, done: (err?: Error | null, payload?: unknown) => void) => void;
+  /** The plugin's onSend hook alone, on an app that only records it. */
+  const hookOf = (options?: Parameters<typeof registerReplyCoalescing>[1]): Hook => {
+    let onSend: Hook | undefined;
+    const fakeApp = { addHook: (_name: string, hook: Hook) => (onSend = hook) } as unknown as FastifyInstance;
+    registerReplyCoalescing(fakeApp, options);
+    if (onSend === undefined) throw new Error('no onSend hook');
+    return onSend;
+  };
+
+  it('writes the held replies at once when the first of them has waited maxHoldMs', async () => {
+    let clock = 0;
+    const onSend = hookOf({ maxHoldMs: 10, now: () => clock });
+    const written: unknown[] = [];
+    const done = (_err?: Error | null, payload?: unknown) => void written.push(payload);
+    onSend({}, {}, 'first', done);
+    clock = 9;
+    onSend({}, {}, 'second', done);
+    expect(written).toEqual([]);
+    clock = 10;
+    onSend({}, {}, 'third', done);
+    expect(written).toEqual(['first', 'second', 'third']);
+    onSend({}, {}, 'fourth', done);
+    expect(written).toHaveLength(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+
+  it('closes the connection of a reply whose error reply cannot be written either, and writes the rest', async () => {
+    const onSend = hookOf();
+    const logged: unknown[] = [];
+    let destroyed = 0;
+    const broken = { log: { error: (entry: unknown) => logged.push(entry) }, raw: { destroy: () => (destroyed += 1) } };
+    const written: unknown[] = [];
+    onSend({}, broken, 'first', () => {
+      throw new Error('cannot write');
+    });
+    onSend({}, broken, 'second', (_err, payload) => written.push(payload));
+    expect(written).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(destroyed).toBe(1);
+    expect(logged).toHaveLength(1);
+    expect(written).toEqual(['second']);
+  });
 });
