@@ -19,31 +19,42 @@ export const freePort = (): Promise<number> =>
 
 export interface Spawned {
   child: ChildProcess;
+  /** stdout and stderr as they came. */
   output: () => string;
+  stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
- * Runs a TypeScript entry point of the project through tsx, as `npm start` does; `fileLimit`
- * lowers its limit of open file descriptors (`ulimit -n`).
+ * Runs a TypeScript entry point of the project through tsx, as `npm start` does; `preload`: modules
+ * imported before it; `fileLimit` lowers its limit of open file descriptors (`ulimit -n`).
  */
-export const spawnTs = (entry: string, env: Record<string, string>, options: { fileLimit?: number } = {}): Spawned => {
+export const spawnTs = (
+  entry: string,
+  env: Record<string, string>,
+  options: { fileLimit?: number; preload?: readonly string[] } = {},
+): Spawned => {
+  const nodeArgs = ['--import', 'tsx', ...(options.preload ?? []).flatMap((module) => ['--import', module]), entry];
   const [command, args] =
     options.fileLimit === undefined
-      ? [process.execPath, ['--import', 'tsx', entry]]
-      : ['sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" --import tsx "$1"`, process.execPath, entry]];
+      ? [process.execPath, nodeArgs]
+      : ['sh', ['-c', `ulimit -n ${options.fileLimit} && exec "$0" "$@"`, process.execPath, ...nodeArgs]];
   const child = spawn(command, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
+  let errors = '';
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    errors += chunk.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output: () => text, exited };
+  return { child, output: () => text, stderr: () => errors, exited };
 };
 
 export const waitForHttp = async (url: string, timeoutMs = 20_000): Promise<Response> => {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnTs } from '../../support/processes.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 const probe = path.resolve('bench/fleet/eventLoopProbe.ts');
 
@@ -14,39 +14,31 @@ interface ProbeLine {
 }
 
 /** Runs `script` (ESM) with the probe preloaded, under a file-descriptor limit; resolves with its exit code and output. */
-const runWithProbe = (dir: string, script: string, fileLimit: number): Promise<{ code: number | null; stdout: string; stderr: string; lines: ProbeLine[] }> => {
+const runWithProbe = async (dir: string, script: string, fileLimit: number): Promise<{ code: number | null; output: string; stderr: string; lines: ProbeLine[] }> => {
   const scriptFile = path.join(dir, 'host.mjs');
   const probeFile = path.join(dir, 'probe.jsonl');
   writeFileSync(scriptFile, script);
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', `ulimit -n ${fileLimit} && exec "$0" --import tsx --import "$1" "$2"`, process.execPath, probe, scriptFile], {
-      env: { ...process.env, FLEET_PROBE_FILE: probeFile },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
-      let lines: ProbeLine[] = [];
-      try {
-        lines = readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProbeLine);
-      } catch {
-        // no file: no lines
-      }
-      resolve({ code, stdout, stderr, lines });
-    });
-  });
+  const host = spawnTs(scriptFile, { FLEET_PROBE_FILE: probeFile }, { fileLimit, preload: [probe] });
+  const { code } = await host.exited;
+  let lines: ProbeLine[] = [];
+  try {
+    lines = readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ProbeLine);
+  } catch {
+    // no file: no lines
+  }
+  return { code, output: host.output(), stderr: host.stderr(), lines };
 };
 
 describe('fleet benchmark event-loop probe', () => {
-  let dir: string | undefined;
+  let temp: ReturnType<typeof makeTempDir> | undefined;
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+    temp?.remove();
+    temp = undefined;
   });
 
   it('writes a line a second with the utilisation, the longest stall and the longest GC pause', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'fleet-probe-'));
+    temp = makeTempDir('fleet-probe-');
+    const { dir } = temp;
     const busyThenIdle = `
       setTimeout(() => {
         const end = Date.now() + 300;
@@ -66,19 +58,21 @@ describe('fleet benchmark event-loop probe', () => {
   }, 20_000);
 
   it('keeps writing, and never crashes its host, when the host has run out of file descriptors', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'fleet-probe-'));
+    temp = makeTempDir('fleet-probe-');
+    const { dir } = temp;
     const exhaustDescriptors = `
       import { openSync } from 'node:fs';
       const held = [];
       try { for (;;) held.push(openSync('/dev/null', 'r')); } catch (error) { console.log(error.code, Date.now()); }
       setTimeout(() => console.log('alive', held.length), 2600);
     `;
-    const { code, stdout, stderr, lines } = await runWithProbe(dir, exhaustDescriptors, 64);
+    const { code, output, stderr, lines } = await runWithProbe(dir, exhaustDescriptors, 64);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const [reason, exhaustedAt] = stdout.split('\n')[0]!.split(' ');
+    // With nothing on stderr, the output is the script's stdout.
+    const [reason, exhaustedAt] = output.split('\n')[0]!.split(' ');
     expect(reason).toBe('EMFILE');
-    expect(stdout).toContain('alive');
+    expect(output).toContain('alive');
     expect(lines.filter((line) => line.at > Number(exhaustedAt)).length).toBeGreaterThanOrEqual(2);
   }, 20_000);
 });

@@ -1,20 +1,21 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResourceMonitor } from '../../../bench/fleet/resourceMonitor.js';
+import { makeTempDir } from '../../support/tempDir.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('fleet benchmark resource monitor: event-loop probes', () => {
-  let dir: string | undefined;
+  let temp: ReturnType<typeof makeTempDir> | undefined;
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+    temp?.remove();
+    temp = undefined;
   });
 
   it('sums up each role over a phase: mean utilisation of its processes, longest stall and GC pause', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'fleet-monitor-'));
+    temp = makeTempDir('fleet-monitor-');
+    const { dir } = temp;
     const server = path.join(dir, 'server.jsonl');
     const loaders = [path.join(dir, 'load-0.jsonl'), path.join(dir, 'load-1.jsonl'), path.join(dir, 'never-written.jsonl')];
     const write = (file: string, line: object) => appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...line })}\n`);
