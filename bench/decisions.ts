@@ -259,7 +259,7 @@ export const main = async (options: DecisionsOptions = {}): Promise<DecisionsRes
       `load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores (p50 is the least sensitive to other load)`,
   );
 
-  log('request_task, new workers (blocked/duplicate/machine-limit checks, sort of all runs, filters, choice):');
+  log('request_task, new workers (blocked/duplicate/machine-limit checks, filters of all runs, the best-ranked playable one):');
   const requested = measureRequestTask(world, random, seconds, fleet.tasks, fleet.workers, size.requestIntervalMs);
   log(formatSummary('requestTask (server path: kept fleet maps, periodic itp)', requested.decision));
   log(formatSummary('+ AssignTask decided, folded, reply, fleet maps updated', requested.withAssignment));

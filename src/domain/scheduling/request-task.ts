@@ -54,6 +54,20 @@ const liveItp = (runs: readonly Run[]): ((run: Run) => number) => {
 
 const compareKeys = (a: SortKey, b: SortKey): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 
+interface Candidate {
+  readonly run: Run;
+  readonly key: SortKey;
+}
+
+/** Removes and returns the candidate with the smallest key, the earliest of equal ones. */
+const takeSmallest = (candidates: Candidate[]): Candidate => {
+  let best = 0;
+  for (let index = 1; index < candidates.length; index++) {
+    if (compareKeys(candidates[index]!.key, candidates[best]!.key) < 0) best = index;
+  }
+  return candidates.splice(best, 1)[0]!;
+};
+
 /**
  * Upstream `sync_request_task` as a pure decision over the fleet: refuse blocked workers, a
  * second live worker under the same name, and IPs at their machine limit; then walk the
@@ -94,28 +108,35 @@ export const requestTask = (request: TaskRequest): TaskRequestOutcome => {
     const adjustedCores = run.cores + (run.runId === history?.lastRun ? maxThreads : 0);
     return [-run.args.priority, adjustedCores > 0 ? 1 : 0, (adjustedCores + maxThreads / 2) / itpOf(run)];
   };
-  const ordered = request.runs
-    .map((run) => ({ run, key: sortKey(run) }))
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .map(({ run }) => run);
+  const playable = (run: Run): boolean => {
+    const args = run.args;
+    if (run.finished || !run.approved) return false;
+    if (args.threads > maxThreads || args.threads < minThreads) return false;
+    if (remainingGames(run) <= 0) return false;
+    if (memoryNeeded(args, maxThreads) > worker.max_memory) return false;
+    // Near its GitHub API limit, a worker only gets runs it already has the binaries of.
+    if (worker.near_github_api_limit && !(history?.runIds.has(run.runId) ?? false)) return false;
+    if (args.spsa !== undefined && !spsaAcceptsMoreCores(args.spsa, run.cores)) return false;
+    return args.compiler === undefined || args.compiler === worker.compiler;
+  };
+
+  // Only the first playable run in priority order matters. Sorting every run per request was most
+  // of the decision's cost, so the cheap checks come first and the smallest key among the runs
+  // passing them wins (ties keep the runs' order, as the stable sort did). The arch filter, a
+  // regular expression, is evaluated only for the runs reached in that order.
+  const candidates: Candidate[] = [];
+  for (const run of request.runs) if (playable(run)) candidates.push({ run, key: sortKey(run) });
 
   const diagnostics: string[] = [];
-  for (const run of ordered) {
-    const args = run.args;
-    if (run.finished || !run.approved) continue;
-    if (args.threads > maxThreads || args.threads < minThreads) continue;
-    if (remainingGames(run) <= 0) continue;
-    if (memoryNeeded(args, maxThreads) > worker.max_memory) continue;
-    // Near its GitHub API limit, a worker only gets runs it already has the binaries of.
-    if (worker.near_github_api_limit && !(history?.runIds.has(run.runId) ?? false)) continue;
-    if (args.spsa !== undefined && !spsaAcceptsMoreCores(args.spsa, run.cores)) continue;
-    if (args.arch_filter !== undefined && args.arch_filter !== '') {
-      const match = matchArch(args.arch_filter, worker.worker_arch);
+  while (candidates.length > 0) {
+    const { run } = takeSmallest(candidates);
+    const filter = run.args.arch_filter;
+    if (filter !== undefined && filter !== '') {
+      const match = matchArch(filter, worker.worker_arch);
       if (match.kind === 'no-match') continue;
       // Upstream logs a filter it cannot evaluate and does not hold it against the worker.
-      if (match.kind === 'error') diagnostics.push(`Matching ${worker.worker_arch} against ${args.arch_filter} failed: ${match.message}`);
+      if (match.kind === 'error') diagnostics.push(`Matching ${worker.worker_arch} against ${filter} failed: ${match.message}`);
     }
-    if (args.compiler !== undefined && args.compiler !== worker.compiler) continue;
     return {
       kind: 'assign',
       runId: run.runId,

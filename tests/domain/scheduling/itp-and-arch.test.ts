@@ -50,6 +50,13 @@ describe('memory estimate', () => {
       444 + 2 * 2 * (12 + 139 + 124) + 128 * 2,
     );
   });
+  it('follows a modified run, whose args are a new object, and keeps each run\u2019s own figure', () => {
+    const before = baseArgs({ new_options: 'Hash=16' });
+    const after = { ...before, new_options: 'Hash=256' };
+    expect(memoryNeeded(before, 1)).toBe(444 + 2 * (12 + 139 + 31) + 32);
+    expect(memoryNeeded(after, 1)).toBe(444 + 2 * (12 + 139 + 31) + 272);
+    expect(memoryNeeded(before, 1)).toBe(444 + 2 * (12 + 139 + 31) + 32);
+  });
 });
 
 describe('arch filter matching', () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RunArgs } from '../../../src/domain/runs/args.js';
 import { runEvent, type RunEvent } from '../../../src/domain/runs/events.js';
@@ -104,6 +105,56 @@ describe('request_task', () => {
       const busyOwner = [1, 2, 3, 4, 5, 6].map((n) => run(n, { username: 'busy' }, assigned(0, 10, machine(20 + n, { concurrency: 1 }), T0, 0, runId(n))));
       const solo = run(7, { username: 'solo' }, assigned(0, 10, machine(30, { concurrency: 1 }), T0, 0, runId(7)));
       expect(chosen(request([...busyOwner, solo]))).toBe(runId(7));
+    });
+
+    it('keeps the given order among runs that rank equally', () => {
+      expect(chosen(request([run(3), run(1), run(2)]))).toBe(runId(3));
+      expect(chosen(request([run(2), run(3), run(1)]))).toBe(runId(2));
+    });
+
+    it('evaluates arch filters only in priority order, up to the run it assigns', () => {
+      const seen: string[] = [];
+      const matchArch: ArchMatcher = (pattern) => {
+        seen.push(pattern);
+        return pattern === 'no' ? { kind: 'no-match' } : pattern === 'broken' ? { kind: 'error', message: 'timeout' } : { kind: 'match' };
+      };
+      const runs = [run(1, { priority: 0, arch_filter: 'later' }), run(2, { priority: 2, arch_filter: 'no' }), run(3, { priority: 1, arch_filter: 'broken' })];
+      expect(request(runs, workerInfo(), { matchArch })).toMatchObject({
+        kind: 'assign',
+        runId: runId(3),
+        diagnostics: ['Matching x86-64-avx2 against broken failed: timeout'],
+      });
+      expect(seen).toEqual(['no', 'broken']);
+    });
+
+    it('picks the first playable run of the runs stably sorted by rank', () => {
+      const runSpec = fc.record({
+        priority: fc.integer({ min: -1, max: 1 }),
+        itp: fc.integer({ min: 1, max: 4 }),
+        playable: fc.boolean(),
+        archMatches: fc.option(fc.boolean(), { nil: undefined }),
+        busyCores: fc.constantFrom(0, 0, 4, 8),
+      });
+      fc.assert(
+        fc.property(fc.array(runSpec, { maxLength: 12 }), (specs) => {
+          const runs = specs.map((spec, n) => {
+            const args: Partial<RunArgs> = {
+              priority: spec.priority,
+              ...(spec.playable ? {} : { threads: 16 }),
+              ...(spec.archMatches === undefined ? {} : { arch_filter: spec.archMatches ? 'avx2' : 'avx512' }),
+            };
+            const busy = spec.busyCores === 0 ? [] : [assigned(0, 100, machine(100 + n, { concurrency: spec.busyCores }), T0, 0, runId(n))];
+            return run(n, args, ...busy);
+          });
+          const itpOf = (r: Run): number => specs[Number.parseInt(r.runId, 16)]!.itp;
+          const rank = (r: Run): number[] => [-r.args.priority, r.cores > 0 ? 1 : 0, (r.cores + 4) / itpOf(r)];
+          const compare = (a: number[], b: number[]): number => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+          const expected = runs
+            .filter((_, n) => specs[n]!.playable && specs[n]!.archMatches !== false)
+            .sort((a, b) => compare(rank(a), rank(b)))[0]?.runId;
+          expect(chosen(request(runs, workerInfo(), { itpOf }))).toBe(expected);
+        }),
+      );
     });
 
     it('counts the worker\u2019s own freed cores on its last run, so it moves on', () => {
