@@ -87,6 +87,7 @@ export const createFileBlobStore = (options: FileBlobStoreOptions): BlobStore =>
           await fsyncDir(layout.blobDir(ref.sha256));
           return ref;
         }
+        return await writeBlob(layout, prepareDir, input, limits, ref);
       }
       return await writeBlob(layout, prepareDir, input, limits);
     });

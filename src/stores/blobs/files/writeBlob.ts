@@ -37,13 +37,14 @@ export const writeBlob = async (
   prepareDir: (sha256: string) => Promise<string>,
   input: BlobInput,
   limits: { maxBytes: number; expectedSha256: string | null },
+  hashed?: BlobRef,
 ): Promise<BlobRef> => {
   const temp = path.join(layout.tmpDir, `${randomUUID()}${TEMP_SUFFIX}`);
   // Read-only once in place; the open handle may still write.
   const handle = await open(temp, 'wx', 0o444);
   let closed = false;
   try {
-    const ref = await copyHashing(input, (chunk) => writeFully(handle, chunk), limits);
+    const ref = await copyHashing(input, (chunk) => writeFully(handle, chunk), limits, hashed);
     await handle.sync();
     await handle.close();
     closed = true;

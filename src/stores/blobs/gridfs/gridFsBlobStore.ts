@@ -101,6 +101,7 @@ export const createGridFsBlobStore = (options: GridFsBlobStoreOptions): BlobStor
       if (input instanceof Uint8Array) {
         const ref = await copyHashing(input, async () => undefined, limits);
         if (await committedFile(ref.sha256)) return ref;
+        return await uploadBlob(collections, input, limits, staleAfterMs / 2, ref);
       }
       return await uploadBlob(collections, input, limits, staleAfterMs / 2);
     });

@@ -25,6 +25,7 @@ export const uploadBlob = async (
   input: BlobInput,
   limits: { maxBytes: number; expectedSha256: string | null },
   maxUploadMs: number,
+  hashed?: BlobRef,
 ): Promise<BlobRef> => {
   const fileId = new ObjectId();
   const startedAt = Date.now();
@@ -32,7 +33,7 @@ export const uploadBlob = async (
   const upload = collections.bucket.openUploadStreamWithId(fileId, pendingFilename(fileId));
   let ref: BlobRef;
   try {
-    ref = await copyHashing(input, (chunk) => writeChunk(upload, chunk), limits);
+    ref = await copyHashing(input, (chunk) => writeChunk(upload, chunk), limits, hashed);
     upload.end();
     await finished(upload);
   } catch (error) {
