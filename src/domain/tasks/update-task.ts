@@ -15,10 +15,17 @@ import type { WorkerInfo } from '../shared/worker-info.js';
 import { crashOrTimeMessage } from './crash-or-time.js';
 import { findOwnedTask } from './task-ownership.js';
 
+// Most fields are strings and numbers; only the few lists are worth serialising to compare.
+const sameField = (x: unknown, y: unknown): boolean =>
+  x === y || (typeof x === 'object' && typeof y === 'object' && x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y));
+
 /** Worker info rarely changes after the first update; events carry it only when it does. */
-const sameWorkerInfo = (a: WorkerInfo, b: WorkerInfo): boolean => {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof WorkerInfo>;
-  return [...keys].every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+export const sameWorkerInfo = (a: WorkerInfo, b: WorkerInfo): boolean => {
+  const left = a as unknown as Record<string, unknown>;
+  const right = b as unknown as Record<string, unknown>;
+  for (const key in left) if (!sameField(left[key], right[key])) return false;
+  for (const key in right) if (!(key in left) && right[key] !== undefined) return false;
+  return true;
 };
 
 /** Why an update breaks the rules, in upstream's words; undefined when it is acceptable. */

@@ -5,6 +5,7 @@ import { runEvent, type RunEvent } from '../../../src/domain/runs/events.js';
 import type { Run } from '../../../src/domain/runs/state.js';
 import { spsaSignature } from '../../../src/domain/runs/adapters/spsa.js';
 import { updateTaskReply } from '../../../src/domain/tasks/replies.js';
+import { sameWorkerInfo } from '../../../src/domain/tasks/update-task.js';
 import { fold, isRejection } from '../../../src/domain/shared/decider.js';
 import type { Pentanomial, Results } from '../../../src/domain/shared/results.js';
 import type { WorkerInfo } from '../../../src/domain/shared/worker-info.js';
@@ -66,6 +67,19 @@ describe('update_task', () => {
     spec(...fixedRun)
       .when(update(0, drawnPairs(2), { ...workerInfo() }), context())
       .then((events) => expect(events[0]?.data).not.toHaveProperty('workerInfo'));
+  });
+
+  it('compares worker info field by field, lists by content', () => {
+    const info = workerInfo();
+    expect(sameWorkerInfo(info, workerInfo({ python_version: [3, 11, 7] }))).toBe(true);
+    expect(sameWorkerInfo(info, workerInfo({ python_version: [3, 11, 8] }))).toBe(false);
+    expect(sameWorkerInfo(info, workerInfo({ nps: 1 }))).toBe(false);
+    expect(sameWorkerInfo(info, workerInfo({ modified: true }))).toBe(false);
+    const withExtra = { ...info, extra: 'x' } as unknown as WorkerInfo;
+    expect(sameWorkerInfo(info, withExtra)).toBe(false);
+    expect(sameWorkerInfo(withExtra, info)).toBe(false);
+    // A field present but undefined on one side is the same as a field left out.
+    expect(sameWorkerInfo(info, { ...info, extra: undefined } as unknown as WorkerInfo)).toBe(true);
   });
 
   it('answers "not active" for a task that stopped, and changes nothing', () => {
