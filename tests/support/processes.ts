@@ -22,6 +22,7 @@ export interface Spawned {
   /** stdout and stderr as they came. */
   output: () => string;
   stderr: () => string;
+  /** Once the process has exited and its output has all been read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -52,7 +53,7 @@ export const spawnTs = (
     errors += chunk.toString();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => text, stderr: () => errors, exited };
 };
