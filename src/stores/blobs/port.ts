@@ -57,7 +57,10 @@ export interface ListNamesOptions {
 export interface BlobStore {
   readonly kind: string;
 
-  /** Stores the bytes (idempotent) and resolves once they are durable. */
+  /**
+   * Stores the bytes (idempotent) and resolves once they are durable. In-memory bytes are hashed
+   * once, before they are written: the caller leaves them unchanged until the promise settles.
+   */
   put(input: BlobInput, options?: PutOptions): Promise<BlobRef>;
   has(sha256: string): Promise<boolean>;
   /** Length in bytes, or null when the blob is not stored. */
