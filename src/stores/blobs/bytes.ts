@@ -39,7 +39,7 @@ export const copyHashing = async (
   hashed?: BlobRef,
 ): Promise<BlobRef> => {
   // In-memory bytes were hashed (and checked) before the store looked for them: a PGN upload is
-  // hundreds of kilobytes, and hashing it twice cost the event loop about 0.3 ms more.
+  // hundreds of kilobytes, and hashing it again would cost the event loop as much once more.
   if (hashed !== undefined && input instanceof Uint8Array) {
     await write(asBuffer(input));
     return hashed;
