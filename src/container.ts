@@ -106,7 +106,11 @@ export interface CompositionOptions {
 export const composeContainer = async (options: CompositionOptions): Promise<DependencyContainer> => {
   const { config, logger } = options;
   const projections = options.projections ?? catalog;
-  const eventStore = await openEventStore({ url: config.eventStoreUrl, sqliteSynchronous: config.sqliteSynchronous });
+  const eventStore = await openEventStore({
+    url: config.eventStoreUrl,
+    sqliteSynchronous: config.sqliteSynchronous,
+    sqliteCommitIntervalMs: config.sqliteCommitIntervalMs,
+  });
   let readStore: ReadStore;
   try {
     readStore = await openReadStore({ url: config.readStoreUrl });
@@ -141,6 +145,7 @@ export const composeContainer = async (options: CompositionOptions): Promise<Dep
           readStoreUrl: config.readStoreUrl,
           sqliteSynchronous: config.sqliteSynchronous,
           batchDelayMs: config.projectionBatchDelayMs,
+          threadNice: config.projectionThreadNice,
           logLevel: config.logLevel,
         })
       : createProjectionEngine({

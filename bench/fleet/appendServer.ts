@@ -13,6 +13,7 @@ import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js'
 
 const file = process.env.APPEND_DB;
 if (file === undefined) throw new Error('APPEND_DB is required');
+// No commit interval (the server's SQLITE_COMMIT_INTERVAL_MS): this baseline commits as soon as it can.
 const store = createSqliteEventStore({ path: file, synchronous: 'FULL' });
 
 interface UpdateLike {

@@ -1,7 +1,7 @@
 import { batchGames, gamesOf, playPairs, playSeconds, zeroResults, type RunShape, type TaskResults } from './games.js';
 import { createLedger, joinStatsFor, record, type GameLedger, type JoinStats, type PhaseStats } from './loadStats.js';
 import { createPgnPayloads } from './pgnPayloads.js';
-import { requestOnce } from './rawHttp.js';
+import { requestOnce, type RequestBody } from './rawHttp.js';
 import { createSleeper } from './sleeper.js';
 import { createWorkerCaller, type CallResult, type JsonObject } from './workerCalls.js';
 import { workerIdentity, type WorkerIdentity } from './workerIdentity.js';
@@ -99,7 +99,7 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
   const running = new Set<Promise<void>>();
   const compress = (seconds: number): number => (seconds * 1000) / settings.speed;
   const send = (request: Buffer) => requestOnce(settings.port, request, HTTP_TIMEOUT_MS);
-  const call = (endpoint: string, identity: WorkerIdentity, body: string): Promise<CallResult> =>
+  const call = (endpoint: string, identity: WorkerIdentity, body: RequestBody): Promise<CallResult> =>
     caller.call(endpoint, identity, body, send);
 
   const taskBody = (identity: WorkerIdentity, task: AssignedTask, extra = ''): string =>
@@ -113,7 +113,8 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
   const uploadPgn = async (identity: WorkerIdentity, task: AssignedTask): Promise<void> => {
     const games = gamesOf(task.stats);
     if (pgn === undefined || games === 0 || sleeper.stopped) return;
-    await call('upload_pgn', identity, taskBody(identity, task, `,"message":"","pgn":"${pgn.payload(games)}"`));
+    const head = `{${identity.credentials},"run_id":${JSON.stringify(task.runId)},"task_id":${task.taskId},"message":"","pgn":"`;
+    await call('upload_pgn', identity, [head, pgn.payload(games), '"}']);
   };
 
   const failTask = async (identity: WorkerIdentity, task: AssignedTask, message: string): Promise<void> => {

@@ -31,8 +31,8 @@ const gameText = (game: number, random: () => number): string => {
 const MEMBER_GAMES = 32;
 
 export interface PgnPayloads {
-  /** Base64 of a gzip file of about `games` games at the target compressed size per game. */
-  payload(games: number): string;
+  /** Base64 of a gzip file of about `games` games at the target compressed size per game, as ASCII bytes. */
+  payload(games: number): Buffer;
 }
 
 export const createPgnPayloads = (targetBytesPerGame: number): PgnPayloads => {
@@ -42,13 +42,13 @@ export const createPgnPayloads = (targetBytesPerGame: number): PgnPayloads => {
   const member = gzipSync(Buffer.from(text), { level: 6 });
   // The generated text compresses to `member.length / MEMBER_GAMES` bytes a game; scale the count.
   const membersPerGame = targetBytesPerGame / member.length;
-  const payloads = new Map<number, string>();
+  const payloads = new Map<number, Buffer>();
   return {
     payload(games) {
       const members = Math.max(1, Math.round(games * membersPerGame));
       let payload = payloads.get(members);
       if (payload === undefined) {
-        payload = Buffer.concat(new Array<Buffer>(members).fill(member)).toString('base64');
+        payload = Buffer.from(Buffer.concat(new Array<Buffer>(members).fill(member)).toString('base64'), 'latin1');
         payloads.set(members, payload);
       }
       return payload;

@@ -23,23 +23,35 @@ export class TransportError extends Error {
 
 const HOST = '127.0.0.1';
 
+/**
+ * A body as text, or as pieces sent one after the other: a large piece prepared once as bytes
+ * (a PGN upload) is then copied, not encoded again, for every request that carries it.
+ */
+export type RequestBody = string | readonly (string | Buffer)[];
+
 export interface RequestSpec {
   method: 'GET' | 'POST';
   path: string;
-  body?: string;
+  body?: RequestBody;
   /** Extra header lines, e.g. `X-Forwarded-For: 127.0.1.2`. */
   headers?: readonly string[];
   keepAlive: boolean;
 }
 
+const bodyPieces = (body: RequestBody): Buffer[] =>
+  typeof body === 'string' ? [Buffer.from(body)] : body.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece));
+
 export const buildRequest = (spec: RequestSpec): Buffer => {
-  const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
+  const body = spec.body === undefined ? undefined : bodyPieces(spec.body);
   let head = `${spec.method} ${spec.path} HTTP/1.1\r\nHost: ${HOST}\r\n`;
   head += spec.keepAlive ? 'Connection: keep-alive\r\n' : 'Connection: close\r\n';
-  if (body !== undefined) head += `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`;
+  if (body !== undefined) {
+    const length = body.reduce((sum, piece) => sum + piece.length, 0);
+    head += `Content-Type: application/json\r\nContent-Length: ${length}\r\n`;
+  }
   for (const line of spec.headers ?? []) head += `${line}\r\n`;
   head += '\r\n';
-  return body === undefined ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), body]);
+  return body === undefined ? Buffer.from(head, 'latin1') : Buffer.concat([Buffer.from(head, 'latin1'), ...body]);
 };
 
 const HEADER_END = Buffer.from('\r\n\r\n');

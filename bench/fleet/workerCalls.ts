@@ -1,4 +1,4 @@
-import { buildRequest, TransportError, type HttpReply } from './rawHttp.js';
+import { buildRequest, TransportError, type HttpReply, type RequestBody } from './rawHttp.js';
 import { record, statsFor, type PhaseStats } from './loadStats.js';
 import type { WorkerIdentity } from './workerIdentity.js';
 
@@ -10,7 +10,7 @@ export type CallResult =
   | { kind: 'failed'; reason: 'transport' | 'server' };
 
 export interface WorkerCaller {
-  call(endpoint: string, identity: WorkerIdentity, body: string, send: (request: Buffer) => Promise<HttpReply>): Promise<CallResult>;
+  call(endpoint: string, identity: WorkerIdentity, body: RequestBody, send: (request: Buffer) => Promise<HttpReply>): Promise<CallResult>;
   inFlight(): number;
 }
 

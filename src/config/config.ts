@@ -23,6 +23,7 @@ const schema = z.object({
   READ_STORE_URL: storeUrl('READ_STORE_URL', ['sqlite:', 'mongodb://', 'mongodb+srv://']),
   BLOB_STORE_URL: storeUrl('BLOB_STORE_URL', ['file:', 'mongodb://', 'mongodb+srv://']),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SQLITE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(100).default(4),
   RUN_PROJECTIONS: z
     .enum(['thread', 'inline', 'off', 'true', 'false', '1', '0'])
     .default('thread')
@@ -32,6 +33,7 @@ const schema = z.object({
     }),
   PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(100),
   PROJECTION_STALL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   WORKER_API: z
@@ -76,12 +78,16 @@ export interface Config {
   /** PGNs and network files: a directory (`file:`) or GridFS (`mongodb://`). */
   blobStoreUrl: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** The embedded event log's least time between two group commits (appends arriving sooner share the next). */
+  sqliteCommitIntervalMs: number;
   /** Where this process runs the projections (see ProjectionPlacement). */
   runProjections: ProjectionPlacement;
   /** How long a projection lets a small batch of events gather before applying it. */
   projectionBatchDelayMs: number;
   /** How long a projection may stay behind the log without applying anything before /health reports it. */
   projectionStallMs: number;
+  /** Nice value of the projection thread (Linux, `thread` placement): the request path wins a contended core. */
+  projectionThreadNice: number;
   shutdownTimeoutMs: number;
   /** Whether this process is the primary that serves the worker protocol (run cache, scheduler, periodic jobs). */
   workerApi: boolean;
@@ -129,9 +135,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     readStoreUrl: value.READ_STORE_URL ?? `sqlite:${path.join(dataDir, 'read.sqlite')}`,
     blobStoreUrl: value.BLOB_STORE_URL ?? `file:${path.join(dataDir, 'blobs')}`,
     sqliteSynchronous: value.SQLITE_SYNCHRONOUS,
+    sqliteCommitIntervalMs: value.SQLITE_COMMIT_INTERVAL_MS,
     runProjections: value.RUN_PROJECTIONS,
     projectionBatchDelayMs: value.PROJECTION_BATCH_DELAY_MS,
     projectionStallMs: value.PROJECTION_STALL_MS,
+    projectionThreadNice: value.PROJECTION_THREAD_NICE,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     workerApi: value.WORKER_API,
     requestTaskConcurrency: value.REQUEST_TASK_CONCURRENCY,

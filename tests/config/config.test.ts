@@ -17,6 +17,10 @@ describe('configuration', () => {
     expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
     expect(config.projectionStallMs).toBe(60_000);
     expect(loadConfig({ PROJECTION_STALL_MS: '300000' }).projectionStallMs).toBe(300_000);
+    expect(config.sqliteCommitIntervalMs).toBe(4);
+    expect(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs).toBe(0);
+    expect(config.projectionThreadNice).toBe(10);
+    expect(loadConfig({ PROJECTION_THREAD_NICE: '0' }).projectionThreadNice).toBe(0);
     expect(config.listenBacklog).toBe(4096);
     expect(loadConfig({ LISTEN_BACKLOG: '511' }).listenBacklog).toBe(511);
   });
@@ -46,6 +50,10 @@ describe('configuration', () => {
     ['PROJECTION_STALL_MS', '10'],
     ['PROJECTION_STALL_MS', 'soon'],
     ['LISTEN_BACKLOG', '0'],
+    ['SQLITE_COMMIT_INTERVAL_MS', '-1'],
+    ['SQLITE_COMMIT_INTERVAL_MS', '1000'],
+    ['PROJECTION_THREAD_NICE', '20'],
+    ['PROJECTION_THREAD_NICE', '-5'],
   ])('rejects a bad %s with one line naming it', (setting, value) => {
     let error: unknown;
     try {

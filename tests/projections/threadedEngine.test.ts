@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +30,21 @@ const eventually = async (
     await sleep(20);
   }
 };
+
+/** The nice value of a thread, from `/proc/<pid>/task/<tid>/stat` (the 19th field). */
+const niceOf = (taskPath: string): number => {
+  const stat = readFileSync(`/proc/${taskPath}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
+
+const threadsWithNice = (nice: number): string[] =>
+  readdirSync(`/proc/${process.pid}/task`).filter((tid) => {
+    try {
+      return niceOf(`${process.pid}/task/${tid}`) === nice;
+    } catch {
+      return false; // the thread ended meanwhile
+    }
+  });
 
 describe('projections on a worker thread', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -129,6 +145,17 @@ describe('projections on a worker thread', () => {
     const afterRestart = await eventually(engine, (statuses) => statuses[0]?.name === 'fixture');
     expect(afterRestart).toMatchObject([{ name: 'fixture', state: 'running' }]);
   }, 30_000);
+
+  it.runIf(process.platform === 'linux')('lowers the priority of its own thread only', async () => {
+    const nice = 7;
+    const { engine } = setup({ threadNice: nice });
+    await engine.start();
+    // The thread and the threads it starts (its read store's checkpointer), which inherit its value.
+    expect(threadsWithNice(nice).length).toBeGreaterThan(0);
+    expect(niceOf(readlinkSync('/proc/thread-self'))).toBe(0);
+    await engine.stop();
+    expect(threadsWithNice(nice)).toHaveLength(0);
+  });
 
   it('fails start when the thread cannot start', async () => {
     const { engine } = setup({ threadEntry: new URL('../fixtures/projectionThread/failsToStart.mjs', import.meta.url).href });

@@ -10,6 +10,8 @@ export interface ProjectionThreadData {
   /** SQLite event store only: the writer's durable bound (see visibleBound.ts). */
   visibleBound?: SharedArrayBuffer;
   batchDelayMs: number;
+  /** Nice value the thread gives itself (0: the process's own). */
+  nice: number;
   logLevel: string;
 }
 

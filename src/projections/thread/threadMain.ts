@@ -5,10 +5,17 @@ import { openReadStore } from '../../stores/documents/fromUrl.js';
 import { projections } from '../catalog.js';
 import { createProjectionEngine } from '../engine.js';
 import type { FromProjectionThread, ProjectionThreadData, ToProjectionThread } from './messages.js';
+import { lowerThreadPriority } from './threadPriority.js';
 
 /** Runs the whole catalogue on this thread's own connections and answers the main thread. */
 const run = async (port: NonNullable<typeof parentPort>, data: ProjectionThreadData): Promise<void> => {
   const logger = createLogger(data.logLevel).child({ thread: 'projections' });
+  try {
+    const threadId = lowerThreadPriority(data.nice);
+    if (threadId !== undefined) logger.debug({ threadId, nice: data.nice }, 'projection thread priority lowered');
+  } catch (err) {
+    logger.warn({ err, nice: data.nice }, 'could not lower the projection thread’s priority; it keeps the process’s');
+  }
   const eventStore = await openEventStore({
     url: data.eventStoreUrl,
     sqliteSynchronous: data.sqliteSynchronous,

@@ -19,6 +19,11 @@ export interface ThreadedEngineOptions {
   readStoreUrl: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   batchDelayMs: number;
+  /**
+   * Nice value of the thread (Linux; 0 by default): above 0, the event loop that answers requests
+   * wins a contended core, and the read models fall further behind under load instead.
+   */
+  threadNice?: number;
   logLevel: string;
   /** Wait before starting a thread again after it died; doubles up to 30 s. */
   restartDelayMs?: number;
@@ -58,6 +63,7 @@ export const createThreadedProjectionEngine = (options: ThreadedEngineOptions): 
     readStoreUrl: options.readStoreUrl,
     sqliteSynchronous: options.sqliteSynchronous,
     batchDelayMs: options.batchDelayMs,
+    nice: options.threadNice ?? 0,
     logLevel: options.logLevel,
   };
 

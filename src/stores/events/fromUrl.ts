@@ -5,6 +5,8 @@ import type { EventStore } from './port.js';
 export interface EventStoreSettings {
   url: string;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** SQLite writer only: the least time between two group commits (see `commitIntervalMs`). */
+  sqliteCommitIntervalMs?: number;
   /**
    * SQLite only: open a reader for another thread of the writer's process, which sees only what
    * the writer has made durable (the bound it shares).
@@ -20,7 +22,7 @@ export const openEventStore = async (settings: EventStoreSettings): Promise<Even
     mkdirSync(path.dirname(file), { recursive: true });
     const { createSqliteEventStore } = await import('./sqlite/index.js');
     return settings.visibleBound === undefined
-      ? createSqliteEventStore({ path: file, synchronous: settings.sqliteSynchronous })
+      ? createSqliteEventStore({ path: file, synchronous: settings.sqliteSynchronous, commitIntervalMs: settings.sqliteCommitIntervalMs ?? 0 })
       : createSqliteEventStore({ path: file, readonly: true, visibleBound: settings.visibleBound });
   }
   if (/^(kurrentdb|kurrentdb\+discover|esdb|esdb\+discover):\/\//.test(url)) {

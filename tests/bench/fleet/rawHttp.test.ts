@@ -39,6 +39,11 @@ describe('fleet benchmark HTTP client: reply framing', () => {
       'POST /api/beat HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 8\r\nX-Forwarded-For: 127.0.1.2\r\n\r\n{"é":1}',
     );
   });
+
+  it('joins a body given in pieces, text and bytes, and counts its length over all of them', () => {
+    const text = buildRequest({ method: 'POST', path: '/api/upload_pgn', body: ['{"é":"', Buffer.from('QUJD', 'latin1'), '"}'], keepAlive: true }).toString('utf8');
+    expect(text).toBe('POST /api/upload_pgn HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"é":"QUJD"}');
+  });
 });
 
 describe('fleet benchmark HTTP client: against a server', () => {

@@ -32,6 +32,30 @@ describe('sqlite event store: group commit and adapter specifics', () => {
     expect(store.stats().largestBatch).toBe(10);
   });
 
+  it('with a commit interval, commits the first append at once and the next ones together after the interval', async () => {
+    const store = open({ commitIntervalMs: 60, synchronous: 'NORMAL' });
+    const first = performance.now();
+    await store.append('s-0', [event('E')], 'no_stream');
+    expect(store.stats().transactions).toBe(1);
+    const later: Array<Promise<unknown>> = [];
+    for (let i = 1; i <= 5; i++) {
+      later.push(store.append(`s-${i}`, [event('E')], 'no_stream'));
+      await sleep(3);
+    }
+    expect(store.stats().transactions).toBe(1);
+    await Promise.all(later);
+    expect(performance.now() - first).toBeGreaterThanOrEqual(55);
+    expect(store.stats().transactions).toBe(2);
+    expect(store.stats().largestBatch).toBe(5);
+  });
+
+  it('with a commit interval, still commits at once when the queue reaches maxBatchEvents', async () => {
+    const store = open({ commitIntervalMs: 10_000, maxBatchEvents: 4, synchronous: 'NORMAL' });
+    await store.append('s-0', [event('E')], 'no_stream');
+    await Promise.all(Array.from({ length: 8 }, (_, i) => store.append(`s-${i + 1}`, [event('E')], 'no_stream')));
+    expect(store.stats().transactions).toBe(3);
+  });
+
   it('fails only the append with a wrong expected version, not its batch mates', async () => {
     const store = open();
     await store.append('run-a', [event('Created')], 'no_stream');

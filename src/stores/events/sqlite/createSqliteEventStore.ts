@@ -33,6 +33,12 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** Commit at once when this many events are queued. */
   maxBatchEvents?: number;
+  /**
+   * The least time between the starts of two commits (0, the default: none). Appends that come
+   * sooner wait and share the next transaction and its sync: fewer, larger commits when appends
+   * come one at a time, for at most that much latency.
+   */
+  commitIntervalMs?: number;
   /** Events read per page by subscriptions. */
   pageSize?: number;
   /** Streams whose last revision is kept in memory. */
@@ -145,6 +151,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         read,
         heads: createStreamHeads(read, options.maxCachedStreams ?? 100_000),
         maxBatchEvents: options.maxBatchEvents ?? 2_000,
+        minCommitIntervalMs: options.commitIntervalMs ?? 0,
         wantsCommittedRows: () => commitListeners.size > 0 || committedListeners.size > 0,
         publishCommitted: (rows) => {
           for (const listener of commitListeners) listener(rows);

@@ -40,6 +40,11 @@ export interface GroupCommitDependencies {
   heads: StreamHeads;
   /** Flush at once, without waiting for setImmediate, when this many events are queued. */
   maxBatchEvents: number;
+  /**
+   * The least time between the starts of two commits (0: none). Appends arriving sooner wait
+   * and share the next transaction and its sync.
+   */
+  minCommitIntervalMs?: number;
   /** Whether anyone listens for committed rows (building them costs an object per event). */
   wantsCommittedRows: () => boolean;
   publishCommitted: (rows: EventRow[]) => void;
@@ -72,7 +77,9 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
   const { write, heads } = deps;
   let queue: QueuedAppend[] = [];
   let queuedEvents = 0;
-  let scheduled: NodeJS.Immediate | undefined;
+  let scheduled: { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout } | undefined;
+  const minInterval = deps.minCommitIntervalMs ?? 0;
+  let lastCommitStarted = Number.NEGATIVE_INFINITY;
   let waitingForGate = false;
   let knownDataVersion = write.dataVersion.get();
   /** Transactions committed whose sync has not finished yet. */
@@ -87,11 +94,16 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     largestBatch: 0,
   };
 
+  const schedule = (): void => {
+    if (scheduled) return;
+    const wait = minInterval > 0 ? lastCommitStarted + minInterval - performance.now() : 0;
+    scheduled = wait > 0 ? { kind: 'timeout', handle: setTimeout(flush, wait) } : { kind: 'immediate', handle: setImmediate(flush) };
+  };
+
   const flush = (): void => {
-    if (scheduled) {
-      clearImmediate(scheduled);
-      scheduled = undefined;
-    }
+    if (scheduled?.kind === 'immediate') clearImmediate(scheduled.handle);
+    else if (scheduled?.kind === 'timeout') clearTimeout(scheduled.handle);
+    scheduled = undefined;
     if (queue.length === 0 || waitingForGate) return;
     const gate = deps.gate;
     if (gate && !gate.tryEnter()) {
@@ -105,6 +117,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
     const batch = queue;
     queue = [];
     queuedEvents = 0;
+    lastCommitStarted = performance.now();
     try {
       commitBatch(batch);
     } finally {
@@ -158,7 +171,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
       durableHead = Math.max(durableHead, lastPosition);
       deps.publishVisibleBound?.(unsynced === 0 ? UNBOUNDED : durableHead);
       finish(syncError);
-      if (unsynced === 0 && queue.length > 0) scheduled ??= setImmediate(flush);
+      if (unsynced === 0 && queue.length > 0) schedule();
     };
     sync().then(
       () => synced(),
@@ -242,7 +255,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
         if (queuedEvents >= deps.maxBatchEvents) flush();
         // While a sync runs, a commit now would wait for the next sync anyway: committing when it
         // ends makes one transaction of everything queued meanwhile, at no cost in latency.
-        else if (!(deps.syncCommitted && unsynced > 0)) scheduled ??= setImmediate(flush);
+        else if (!(deps.syncCommitted && unsynced > 0)) schedule();
       });
     },
     flush,
