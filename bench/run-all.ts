@@ -11,6 +11,7 @@ import { main as appendThroughput } from './appendThroughput.js';
 import { main as readModelWrites } from './readModelWrites.js';
 import { main as projectionCatchUp } from './projectionCatchUp.js';
 import { main as decisions } from './decisions.js';
+import { main as uploadBody } from './uploadBody.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const script = path.join(root, 'scripts', 'ferretdb.sh');
@@ -53,6 +54,8 @@ try {
   await projectionCatchUp();
   console.log('\n== domain decisions (in-process, 500 active runs, 20,000 active tasks)');
   await decisions();
+  console.log('\n== upload_pgn body parsing (µs of the event loop per body)');
+  uploadBody();
 } finally {
   stopFerretDb?.();
 }

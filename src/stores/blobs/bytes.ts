@@ -1,10 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Transform, pipeline } from 'node:stream';
 import type { BlobInput, BlobRef } from './port.js';
 import { BlobCorruptedError, BlobDigestMismatchError, BlobTooLargeError, InvalidBlobArgumentError } from './errors.js';
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The same digest computed on libuv's thread pool (WebCrypto), so a large blob does not hold up the event loop. */
+export const sha256HexOffThread = async (bytes: Uint8Array): Promise<string> =>
+  Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 
 const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -38,11 +42,17 @@ export const copyHashing = async (
   limits: { maxBytes: number; expectedSha256: string | null },
   hashed?: BlobRef,
 ): Promise<BlobRef> => {
-  // In-memory bytes were hashed (and checked) before the store looked for them: a PGN upload is
-  // hundreds of kilobytes, and hashing it again would cost the event loop as much once more.
-  if (hashed !== undefined && input instanceof Uint8Array) {
-    await write(asBuffer(input));
-    return hashed;
+  if (input instanceof Uint8Array) {
+    const bytes = asBuffer(input);
+    if (bytes.byteLength > limits.maxBytes) throw new BlobTooLargeError(limits.maxBytes);
+    // In-memory bytes were hashed (and checked) before the store looked for them: a PGN upload is
+    // hundreds of kilobytes, and hashing it again would cost as much once more.
+    const ref = hashed ?? { sha256: await sha256HexOffThread(bytes), size: bytes.byteLength };
+    if (limits.expectedSha256 !== null && limits.expectedSha256 !== ref.sha256) {
+      throw new BlobDigestMismatchError(limits.expectedSha256, ref.sha256);
+    }
+    await write(bytes);
+    return ref;
   }
   const hash = createHash('sha256');
   let size = 0;

@@ -31,6 +31,18 @@ describe('copyHashing', () => {
     );
   });
 
+  it('hashes in-memory bytes (a view into a larger buffer too) and refuses a wrong digest before writing', async () => {
+    const whole = Buffer.from('xxa PGN uploadyy');
+    const view = new Uint8Array(whole.buffer, whole.byteOffset + 2, 12);
+    const sink = collect();
+    const ref = await copyHashing(view, sink.write, noLimits);
+    expect(ref).toEqual({ sha256: createHash('sha256').update('a PGN upload').digest('hex'), size: 12 });
+    expect(Buffer.concat(sink.chunks).toString()).toBe('a PGN upload');
+    const refused = collect();
+    await expect(copyHashing(view, refused.write, { maxBytes: 100, expectedSha256: '0'.repeat(64) })).rejects.toBeInstanceOf(BlobDigestMismatchError);
+    expect(refused.chunks).toEqual([]);
+  });
+
   it('writes in-memory bytes hashed before without hashing them again', async () => {
     const bytes = Buffer.from('a PGN upload');
     const first = await copyHashing(bytes, async () => undefined, noLimits);
