@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerInfo } from '../../../src/domain/shared/worker-info.js';
 import { fixedGamesArgs } from '../../support/runArgs.js';
 import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
+import { storedWorkerInfo, wireWorkerInfo } from '../../support/workers.js';
 
 /*
  * upload_pgn parses its body with a parser of its own, which takes the base64 PGN out before
@@ -13,24 +13,7 @@ import { startWorkerApp, type WorkerApp } from '../../support/workerApp.js';
 const USERNAME = 'UploadWorker';
 const PASSWORD = 'upload-horse-7';
 
-const workerInfo = {
-  uname: 'Linux',
-  architecture: ['64bit', 'ELF'],
-  concurrency: 4,
-  max_memory: 4000,
-  min_threads: 1,
-  username: USERNAME,
-  version: 325,
-  python_version: [3, 11, 7],
-  gcc_version: [12, 2, 0],
-  compiler: 'g++',
-  unique_key: 'b1c2d3e4-0000-4000-8000-000000000001',
-  modified: false,
-  near_github_api_limit: false,
-  ARCH: '?',
-  nps: 0.0,
-  worker_arch: 'x86-64-avx2',
-};
+const workerInfo = wireWorkerInfo(1, { username: USERNAME });
 
 describe('upload_pgn bodies', () => {
   let w: WorkerApp;
@@ -45,8 +28,7 @@ describe('upload_pgn bodies', () => {
 
   const withTask = async (): Promise<{ runId: string; taskId: number }> => {
     const runId = await w.seedRun(fixedGamesArgs({ username: USERNAME }));
-    const stored = { ...workerInfo, remote_addr: '127.0.0.1', country_code: 'US' } as unknown as WorkerInfo;
-    return { runId, taskId: await w.seedTask(runId, stored, 200) };
+    return { runId, taskId: await w.seedTask(runId, storedWorkerInfo(1, { username: USERNAME }), 200) };
   };
 
   const upload = (payload: string) =>
