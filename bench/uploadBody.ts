@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyRequest } from 'fastify';
-import type { BodyParser } from '../src/http/worker/uploadBodyParser.js';
+import type { BodyParser, ParseDone } from '../src/http/worker/uploadBodyParser.js';
 import { uploadBodyParser } from '../src/http/worker/uploadBodyParser.js';
 import { createPgnPayloads } from './fleet/pgnPayloads.js';
 
@@ -27,7 +27,7 @@ const measure = (seconds: number, work: () => void): number => {
   return ((performance.now() - started) * 1000) / calls;
 };
 
-const parsed = (parse: (done: (error: Error | null, body?: unknown) => void) => void): void => {
+const parsed = (parse: (done: ParseDone) => void): void => {
   parse((error) => {
     if (error) throw error;
   });

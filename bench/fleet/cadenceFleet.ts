@@ -102,8 +102,10 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
   const call = (endpoint: string, identity: WorkerIdentity, body: RequestBody): Promise<CallResult> =>
     caller.call(endpoint, identity, body, send);
 
-  const taskBody = (identity: WorkerIdentity, task: AssignedTask, extra = ''): string =>
-    `{${identity.credentials},"run_id":${JSON.stringify(task.runId)},"task_id":${task.taskId}${extra}}`;
+  /** A task call's body up to its own members, without the closing brace. */
+  const taskBodyStart = (identity: WorkerIdentity, task: AssignedTask): string =>
+    `{${identity.credentials},"run_id":${JSON.stringify(task.runId)},"task_id":${task.taskId}`;
+  const taskBody = (identity: WorkerIdentity, task: AssignedTask, extra = ''): string => `${taskBodyStart(identity, task)}${extra}}`;
 
   const addGames = (into: Record<string, number>, runId: string, games: number): void => {
     into[runId] = (into[runId] ?? 0) + games;
@@ -113,8 +115,7 @@ export const createCadenceFleet = (settings: CadenceSettings): CadenceFleet => {
   const uploadPgn = async (identity: WorkerIdentity, task: AssignedTask): Promise<void> => {
     const games = gamesOf(task.stats);
     if (pgn === undefined || games === 0 || sleeper.stopped) return;
-    const head = `{${identity.credentials},"run_id":${JSON.stringify(task.runId)},"task_id":${task.taskId},"message":"","pgn":"`;
-    await call('upload_pgn', identity, [head, pgn.payload(games), '"}']);
+    await call('upload_pgn', identity, [`${taskBodyStart(identity, task)},"message":"","pgn":"`, pgn.payload(games), '"}']);
   };
 
   const failTask = async (identity: WorkerIdentity, task: AssignedTask, message: string): Promise<void> => {

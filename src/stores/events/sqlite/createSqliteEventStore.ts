@@ -151,7 +151,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
         read,
         heads: createStreamHeads(read, options.maxCachedStreams ?? 100_000),
         maxBatchEvents: options.maxBatchEvents ?? 2_000,
-        minCommitIntervalMs: options.commitIntervalMs ?? 0,
+        commitIntervalMs: options.commitIntervalMs ?? 0,
         wantsCommittedRows: () => commitListeners.size > 0 || committedListeners.size > 0,
         publishCommitted: (rows) => {
           for (const listener of commitListeners) listener(rows);

@@ -44,7 +44,7 @@ export interface GroupCommitDependencies {
    * The least time between the starts of two commits (0: none). Appends arriving sooner wait
    * and share the next transaction and its sync.
    */
-  minCommitIntervalMs?: number;
+  commitIntervalMs?: number;
   /** Whether anyone listens for committed rows (building them costs an object per event). */
   wantsCommittedRows: () => boolean;
   publishCommitted: (rows: EventRow[]) => void;
@@ -78,7 +78,7 @@ export function createGroupCommitter(deps: GroupCommitDependencies): GroupCommit
   let queue: QueuedAppend[] = [];
   let queuedEvents = 0;
   let scheduled: { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout } | undefined;
-  const minInterval = deps.minCommitIntervalMs ?? 0;
+  const minInterval = deps.commitIntervalMs ?? 0;
   let lastCommitStarted = Number.NEGATIVE_INFINITY;
   let waitingForGate = false;
   let knownDataVersion = write.dataVersion.get();
