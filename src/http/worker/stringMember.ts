@@ -65,8 +65,8 @@ const keyIs = (body: Buffer, start: number, end: number, key: Buffer): boolean =
 export interface SplitBody {
   /** The body with the member's value emptied (`"key":""`), to parse as usual. */
   rest: Buffer;
-  /** The member's value. */
-  value: string;
+  /** The member's value: its bytes, which are ASCII and exactly the string JSON.parse would return. */
+  value: Buffer;
 }
 
 /**
@@ -116,7 +116,7 @@ export const splitStringMember = (body: Buffer, name: string): SplitBody | undef
     if (skipWhitespace(body, at + 1) !== body.length || found === undefined) return undefined;
     return {
       rest: Buffer.concat([body.subarray(0, found.start), body.subarray(found.end)]),
-      value: body.toString('latin1', found.start, found.end),
+      value: body.subarray(found.start, found.end),
     };
   }
 };

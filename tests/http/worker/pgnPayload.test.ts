@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, isGzip } from '../../../src/http/worker/pgnPayload.js';
+import { decodeBase64, decodeBase64Bytes, isGzip } from '../../../src/http/worker/pgnPayload.js';
 
 const games = (count: number): Buffer => {
   let text = '';
@@ -36,5 +37,36 @@ describe('PGN upload payload', () => {
     for (const invalid of ['aGVsbG8', 'aGV*bG8=', 'aGVébG8=', '-_8=', 'QQ==QUJD', 'QQ=A', 'Q===', '====', 'aGVs\u00a0bG8=']) {
       expect(decodeBase64(invalid), invalid).toBeUndefined();
     }
+  });
+
+  it('decodes base64 held as bytes as it decodes the same text as a string, in pieces or whole', () => {
+    const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+    const big = gzipSync(games(2_000));
+    expect(decodeBase64Bytes(latin1(big.toString('base64')))).toEqual(big);
+    expect(decodeBase64Bytes(latin1(big.toString('base64')), 8)).toEqual(big);
+    expect(decodeBase64Bytes(latin1('aGVs\nbG8='))?.toString()).toBe('hello');
+    expect(decodeBase64Bytes(Buffer.alloc(0))).toEqual(Buffer.alloc(0));
+    // A view into a larger buffer reads only its own bytes.
+    expect(decodeBase64Bytes(latin1('xxQUJDxx').subarray(2, 6))?.toString()).toBe('ABC');
+    for (const invalid of ['aGVsbG8', 'aGV*bG8=', 'aGVébG8=', '-_8=', 'QQ==QUJD', 'QQ=A', 'Q===', '====', 'QUI=QUJD']) {
+      expect(decodeBase64Bytes(latin1(invalid), 4), invalid).toBeUndefined();
+      expect(decodeBase64Bytes(latin1(invalid)), invalid).toBeUndefined();
+    }
+    expect(() => decodeBase64Bytes(latin1('QUJD'), 6)).toThrow(RangeError);
+  });
+
+  it('agrees with the string decoder on any text, whatever the size of the pieces', () => {
+    const alphabet = fc.constantFrom(...'ABCQUJDabz019+/=-_* \n\té'.split(''));
+    const text = fc.oneof(
+      fc.array(alphabet, { maxLength: 40 }).map((chars) => chars.join('')),
+      fc.uint8Array({ maxLength: 60 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+    );
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 6 }), (value, quarters) => {
+        const expected = decodeBase64(value);
+        expect(decodeBase64Bytes(Buffer.from(value, 'latin1'), quarters * 4)).toEqual(expected);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

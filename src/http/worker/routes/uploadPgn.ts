@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { WorkerApiDeps } from '../deps.js';
 import { BLOB_NAMESPACES } from '../deps.js';
 import { WorkerApiError } from '../envelope.js';
-import { decodeBase64, isGzip } from '../pgnPayload.js';
+import { decodeBase64, decodeBase64Bytes, isGzip } from '../pgnPayload.js';
 import { unwrap } from '../replies.js';
-import { uploadBodyParser } from '../uploadBodyParser.js';
+import { uploadBodyParser, uploadedPgnText } from '../uploadBodyParser.js';
 import { requireTask, validateWorkerRequest } from '../validation.js';
 
 /** A task's PGN is one gzip file; the worker sends it base64-encoded inside the JSON body. */
@@ -23,9 +23,9 @@ export const registerUploadPgn = (app: FastifyInstance, deps: WorkerApiDeps): vo
     scope.post('/api/upload_pgn', { bodyLimit: MAX_UPLOAD_BYTES }, async (request) => {
       const validated = await validateWorkerRequest(request, deps);
       const task = requireTask(validated);
-      const pgn = validated.body.pgn;
+      const pgn = uploadedPgnText(request, validated.body.pgn);
       if (pgn === undefined) throw new WorkerApiError(400, 'Missing pgn content');
-      const bytes = decodeBase64(pgn);
+      const bytes = typeof pgn === 'string' ? decodeBase64(pgn) : decodeBase64Bytes(pgn);
       if (bytes === undefined) throw new WorkerApiError(400, 'the pgn content is not valid base64');
       if (!(await isGzip(bytes))) throw new WorkerApiError(400, 'the pgn content is not gzip data');
       const name = `${task.runId}-${task.taskId}`;
