@@ -63,6 +63,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
       blobs: container.resolve(TOKENS.blobStore),
       ...(config.nnUrl === undefined ? {} : { nnUrl: config.nnUrl }),
       serveProtocol: config.workerApi,
+      gzipCheckThreadNice: config.uploadCheckThreadNice,
     }, { openApi }),
   );
   if (options.ownsContainer ?? true) {
