@@ -21,8 +21,8 @@ describe('configuration', () => {
     expect(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs).toBe(0);
     expect(config.projectionThreadNice).toBe(10);
     expect(loadConfig({ PROJECTION_THREAD_NICE: '0' }).projectionThreadNice).toBe(0);
-    expect(config.uploadCheckThreadNice).toBe(0);
-    expect(loadConfig({ UPLOAD_CHECK_THREAD_NICE: '10' }).uploadCheckThreadNice).toBe(10);
+    expect(config.uploadCheckThreadNice).toBe(10);
+    expect(loadConfig({ UPLOAD_CHECK_THREAD_NICE: '0' }).uploadCheckThreadNice).toBe(0);
     expect(config.listenBacklog).toBe(4096);
     expect(loadConfig({ LISTEN_BACKLOG: '511' }).listenBacklog).toBe(511);
   });

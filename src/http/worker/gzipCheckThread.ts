@@ -2,9 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { isGzip } from './pgnPayload.js';
 
 /**
- * Runs upload_pgn's gzip check (a whole decompression, isGzip) on a thread of its own, at a lower
- * priority when asked. Decompressing a task's PGN costs milliseconds of CPU (about 8 ms for 1,000
- * games): on libuv's thread pool it holds a thread the event log's syncs may wait for, and
+ * Runs upload_pgn's gzip check (a whole decompression, isGzip) on a thread of its own at a lower
+ * priority. Decompressing a task's PGN costs milliseconds of CPU (about 8 ms for 1,000 games):
+ * on libuv's thread pool that competes at the event loop's priority for the machine's cores, and
  * streaming it costs the event loop a zlib stream and its callbacks per upload. The bytes cross to
  * the thread and come back without a copy (their memory is transferred), so callers must use the
  * bytes the check returns. If the thread fails, later checks run as before (isGzip).
