@@ -34,7 +34,6 @@ const schema = z.object({
   PROJECTION_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(1_000).default(100),
   PROJECTION_STALL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   PROJECTION_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
-  UPLOAD_CHECK_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   WORKER_API: z
@@ -89,8 +88,6 @@ export interface Config {
   projectionStallMs: number;
   /** Nice value of the projection thread (Linux, `thread` placement): the request path wins a contended core. */
   projectionThreadNice: number;
-  /** Nice value of the thread that decompresses PGN uploads to check them (Linux): the request path wins a contended core. */
-  uploadCheckThreadNice: number;
   shutdownTimeoutMs: number;
   /** Whether this process is the primary that serves the worker protocol (run cache, scheduler, periodic jobs). */
   workerApi: boolean;
@@ -143,7 +140,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     projectionBatchDelayMs: value.PROJECTION_BATCH_DELAY_MS,
     projectionStallMs: value.PROJECTION_STALL_MS,
     projectionThreadNice: value.PROJECTION_THREAD_NICE,
-    uploadCheckThreadNice: value.UPLOAD_CHECK_THREAD_NICE,
     shutdownTimeoutMs: value.SHUTDOWN_TIMEOUT_MS,
     workerApi: value.WORKER_API,
     requestTaskConcurrency: value.REQUEST_TASK_CONCURRENCY,

@@ -63,7 +63,6 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
       blobs: container.resolve(TOKENS.blobStore),
       ...(config.nnUrl === undefined ? {} : { nnUrl: config.nnUrl }),
       serveProtocol: config.workerApi,
-      gzipCheckThreadNice: config.uploadCheckThreadNice,
     }, { openApi }),
   );
   if (options.ownsContainer ?? true) {

