@@ -1,18 +1,21 @@
 import { isAscii } from 'node:buffer';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-
-const isWhitespace = (byte: number | undefined): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+import {
+  BACKSLASH,
+  CARRIAGE_RETURN,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  isWhitespaceByte,
+  LINE_FEED,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  TAB,
+} from './asciiBytes.js';
 
 const skipWhitespace = (body: Buffer, at: number): number => {
-  while (isWhitespace(body[at])) at++;
+  while (isWhitespaceByte(body[at])) at++;
   return at;
 };
 
@@ -53,7 +56,7 @@ const skipValue = (body: Buffer, at: number): number => {
   let index = at;
   while (index < body.length) {
     const byte = body[index];
-    if (byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isWhitespace(byte)) break;
+    if (byte === COMMA || byte === CLOSE_OBJECT || byte === CLOSE_ARRAY || isWhitespaceByte(byte)) break;
     index++;
   }
   return index === at ? -1 : index;
@@ -98,7 +101,7 @@ export const splitStringMember = (body: Buffer, name: string): SplitBody | undef
       const end = body.indexOf(QUOTE, at + 1);
       if (end < 0) return undefined;
       const value = body.subarray(at + 1, end);
-      if (value.includes(BACKSLASH) || value.includes(0x0a) || value.includes(0x0d) || value.includes(0x09) || !isAscii(value)) {
+      if (value.includes(BACKSLASH) || value.includes(LINE_FEED) || value.includes(CARRIAGE_RETURN) || value.includes(TAB) || !isAscii(value)) {
         return undefined;
       }
       found = { start: at + 1, end };
