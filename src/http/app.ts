@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS, disposeContainer } from '../container.js';
+import { registerCloseDrainedConnections } from './plugins/closeDrainedConnections.js';
 import { registerErrorHandling } from './plugins/errorHandler.js';
 import { registerReplyCoalescing } from './plugins/replyCoalescing.js';
 import { healthRoutes } from './routes/health.js';
@@ -30,6 +31,7 @@ export const buildApp = async (options: AppOptions): Promise<FastifyInstance> =>
   });
   registerErrorHandling(app);
   registerReplyCoalescing(app);
+  registerCloseDrainedConnections(app);
   const authenticator = container.resolve(TOKENS.authenticator);
   const runService = container.resolve(TOKENS.runService);
   app.addHook('onReady', async () => {
