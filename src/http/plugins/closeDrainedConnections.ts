@@ -20,21 +20,18 @@ export interface CloseDrainedConnectionsOptions {
 export const registerCloseDrainedConnections = (app: FastifyInstance, options: CloseDrainedConnectionsOptions = {}): void => {
   const intervalMs = options.intervalMs ?? 50;
   let timer: NodeJS.Timeout | undefined;
-  const stop = (): void => {
-    clearInterval(timer);
-    timer = undefined;
-  };
   app.addHook('preClose', (done) => {
     const server = app.server;
     if (server.listening && timer === undefined) {
       timer = setInterval(() => server.closeIdleConnections(), intervalMs);
       timer.unref();
-      server.once('close', stop);
     }
     done();
   });
+  // onClose hooks run once the server has closed, its connections all gone.
   app.addHook('onClose', (_instance, done) => {
-    stop();
+    clearInterval(timer);
+    timer = undefined;
     done();
   });
 };

@@ -48,6 +48,10 @@ export const decodeBase64Bytes = (bytes: Buffer, chunkChars = DECODE_CHUNK_CHARS
   return written === expected ? decoded.subarray(0, written) : undefined;
 };
 
+/** An upload's base64 text as `uploadedPgnText` gives it, bytes or a string, decoded by the decoder for that form. */
+export const decodeUploadedBase64 = (text: Buffer | string): Buffer | undefined =>
+  typeof text === 'string' ? decodeBase64(text) : decodeBase64Bytes(text);
+
 /**
  * Output chunk of the validating decompression. Node's default (16 KiB) costs the event loop a
  * callback per chunk: about 2 ms of main-thread time for a 250-game upload, against 0.2 ms here.

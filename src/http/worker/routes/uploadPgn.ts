@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WorkerApiDeps } from '../deps.js';
 import { BLOB_NAMESPACES } from '../deps.js';
 import { WorkerApiError } from '../envelope.js';
-import { decodeBase64, decodeBase64Bytes, isGzip } from '../pgnPayload.js';
+import { decodeUploadedBase64, isGzip } from '../pgnPayload.js';
 import { unwrap } from '../replies.js';
 import { uploadBodyParser, uploadedPgnText } from '../uploadBodyParser.js';
 import { requireTask, validateWorkerRequest } from '../validation.js';
@@ -25,7 +25,7 @@ export const registerUploadPgn = (app: FastifyInstance, deps: WorkerApiDeps): vo
       const task = requireTask(validated);
       const pgn = uploadedPgnText(request, validated.body.pgn);
       if (pgn === undefined) throw new WorkerApiError(400, 'Missing pgn content');
-      const bytes = typeof pgn === 'string' ? decodeBase64(pgn) : decodeBase64Bytes(pgn);
+      const bytes = decodeUploadedBase64(pgn);
       if (bytes === undefined) throw new WorkerApiError(400, 'the pgn content is not valid base64');
       if (!(await isGzip(bytes))) throw new WorkerApiError(400, 'the pgn content is not gzip data');
       const name = `${task.runId}-${task.taskId}`;
