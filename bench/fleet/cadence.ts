@@ -17,6 +17,7 @@ import {
 } from './loadStats.js';
 import type { FleetOptions } from './options.js';
 import type { ServerProcess } from './processes.js';
+import type { Summary } from './resourceMonitor.js';
 import type { FleetProgress } from './cadenceFleet.js';
 import { count, endpointTable, fixed, resourceLine } from './report.js';
 
@@ -72,7 +73,11 @@ const startProgress = (harness: Harness, phase: () => string): (() => void) => {
   const started = performance.now();
   let lastCalls = 0;
   let lastAt = started;
+  let tick = 0;
+  harness.monitor.mark('progress:0');
   const timer = setInterval(() => {
+    tick += 1;
+    harness.monitor.mark(`progress:${tick}`);
     const sum = { started: 0, withTask: 0, quit: 0, inFlight: 0, calls: 0 };
     for (const progress of latest.values()) {
       sum.started += progress.started;
@@ -89,10 +94,26 @@ const startProgress = (harness: Harness, phase: () => string): (() => void) => {
     log(
       `  t=${fixed((now - started) / 1000, 0)}s ${phase()}: workers ${count(sum.started)}, with a task ${count(sum.withTask)}, ` +
         `in flight ${count(sum.inFlight)}, ${fixed(rate, 0)} req/s, server RSS ${fixed(rssMiB['server'] ?? Number.NaN, 0)} MiB, ` +
-        `projection lag ${lag === undefined ? '?' : count(lag)}, ${walSizes(harness.dataDir)}${sum.quit > 0 ? `, quit ${sum.quit}` : ''}`,
+        `projection lag ${lag === undefined ? '?' : count(lag)}, ${walSizes(harness.dataDir)}${sum.quit > 0 ? `, quit ${sum.quit}` : ''}` +
+        `\n      ${intervalLine(harness.monitor.summary(`progress:${tick - 1}`, `progress:${tick}`))}`,
     );
   }, 10_000);
   return () => clearInterval(timer);
+};
+
+/** The last interval's CPU and event loops, to see which side runs out first as the fleet grows. */
+const intervalLine = (summary: Summary): string => {
+  const cores = (prefix: string): string =>
+    fixed(Object.entries(summary.cores).reduce((sum, [name, value]) => (name.startsWith(prefix) ? sum + value : sum), 0), 2);
+  const loop = (role: string): string => {
+    const figures = summary.eventLoops[role];
+    return figures === undefined ? '?' : `${fixed(100 * figures.utilization, 0)}% busy, stall ${fixed(figures.maxDelayMs, 0)} ms`;
+  };
+  return (
+    `cores: machine ${fixed(summary.machineCores, 2)}, server ${cores('server')} (main ${fixed(summary.mainThreadCores['server'] ?? Number.NaN, 2)}), ` +
+    `load generator ${cores('load generator')}; event loop: server ${loop('server')}, load generator ${loop('load generator')}` +
+    (summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)}` : '')
+  );
 };
 
 /** Sizes of the server's SQLite WAL files: they grow when checkpoints cannot catch up with the writes. */
