@@ -23,7 +23,7 @@ const schema = z.object({
   READ_STORE_URL: storeUrl('READ_STORE_URL', ['sqlite:', 'mongodb://', 'mongodb+srv://']),
   BLOB_STORE_URL: storeUrl('BLOB_STORE_URL', ['file:', 'mongodb://', 'mongodb+srv://']),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  SQLITE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(100).default(4),
+  SQLITE_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(100).default(12),
   RUN_PROJECTIONS: z
     .enum(['thread', 'inline', 'off', 'true', 'false', '1', '0'])
     .default('thread')

@@ -17,7 +17,7 @@ describe('configuration', () => {
     expect(loadConfig({ PROJECTION_BATCH_DELAY_MS: '0' }).projectionBatchDelayMs).toBe(0);
     expect(config.projectionStallMs).toBe(60_000);
     expect(loadConfig({ PROJECTION_STALL_MS: '300000' }).projectionStallMs).toBe(300_000);
-    expect(config.sqliteCommitIntervalMs).toBe(4);
+    expect(config.sqliteCommitIntervalMs).toBe(12);
     expect(loadConfig({ SQLITE_COMMIT_INTERVAL_MS: '0' }).sqliteCommitIntervalMs).toBe(0);
     expect(config.projectionThreadNice).toBe(10);
     expect(loadConfig({ PROJECTION_THREAD_NICE: '0' }).projectionThreadNice).toBe(0);
