@@ -25,6 +25,36 @@ export interface WorkerInfo {
   readonly country_code: string;
 }
 
+/** What the worker sends: WorkerInfo without the two fields the server adds. */
+export type ReportedWorkerInfo = Omit<WorkerInfo, 'remote_addr' | 'country_code'>;
+
+/**
+ * The stored worker info, written out field by field. `{ ...reported, remote_addr, country_code }`
+ * would be shorter, but on this V8 an object spread followed by new keys gives every result a
+ * hidden class of its own: one per active task, each with its own descriptors in the old
+ * generation, and every read of a task's worker info a megamorphic lookup.
+ */
+export const storedWorkerInfo = (reported: ReportedWorkerInfo, remoteAddr: string, countryCode: string): WorkerInfo => ({
+  uname: reported.uname,
+  architecture: reported.architecture,
+  concurrency: reported.concurrency,
+  max_memory: reported.max_memory,
+  min_threads: reported.min_threads,
+  username: reported.username,
+  version: reported.version,
+  python_version: reported.python_version,
+  gcc_version: reported.gcc_version,
+  compiler: reported.compiler,
+  unique_key: reported.unique_key,
+  modified: reported.modified,
+  worker_arch: reported.worker_arch,
+  ARCH: reported.ARCH,
+  nps: reported.nps,
+  near_github_api_limit: reported.near_github_api_limit,
+  remote_addr: remoteAddr,
+  country_code: countryCode,
+});
+
 /**
  * The worker's display name: `user-Ncores-<uuid prefix>-<next uuid group>` plus `*` when its
  * files are modified; the short form (`user-Ncores-<uuid prefix>`) keys blocking and the

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { EventContext } from '../../stores/events/port.js';
 import { isRejection } from '../../domain/shared/decider.js';
-import { workerName, type WorkerInfo } from '../../domain/shared/worker-info.js';
+import { storedWorkerInfo, workerName, type WorkerInfo } from '../../domain/shared/worker-info.js';
 import type { Run, TaskState } from '../../domain/runs/state.js';
 import { workerMessages } from '../../domain/runs/messages.js';
 import { findOwnedTask } from '../../domain/tasks/task-ownership.js';
@@ -72,11 +72,7 @@ const lazyParts = (request: FastifyRequest, body: WorkerRequest, run: Run | unde
       return (clientIp ??= remoteAddress(request));
     },
     get worker(): WorkerInfo {
-      return (worker ??= {
-        ...body.worker_info,
-        remote_addr: task?.workerInfo.remote_addr ?? this.clientIp,
-        country_code: countryCode(request),
-      });
+      return (worker ??= storedWorkerInfo(body.worker_info, task?.workerInfo.remote_addr ?? this.clientIp, countryCode(request)));
     },
     get context(): EventContext {
       return (context ??= { actor: `worker:${workerName(this.worker)}`, correlationId: randomUUID(), clientIp: this.clientIp });
