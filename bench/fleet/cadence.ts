@@ -17,9 +17,8 @@ import {
 } from './loadStats.js';
 import type { FleetOptions } from './options.js';
 import type { ServerProcess } from './processes.js';
-import type { Summary } from './resourceMonitor.js';
 import type { FleetProgress } from './cadenceFleet.js';
-import { count, endpointTable, fixed, resourceLine } from './report.js';
+import { count, endpointTable, fixed, intervalLine, resourceLine } from './report.js';
 
 /*
  * Cadence mode: the real server on a fresh data directory, a fleet ramping up at production
@@ -99,21 +98,6 @@ const startProgress = (harness: Harness, phase: () => string): (() => void) => {
     );
   }, 10_000);
   return () => clearInterval(timer);
-};
-
-/** The last interval's CPU and event loops, to see which side runs out first as the fleet grows. */
-const intervalLine = (summary: Summary): string => {
-  const cores = (prefix: string): string =>
-    fixed(Object.entries(summary.cores).reduce((sum, [name, value]) => (name.startsWith(prefix) ? sum + value : sum), 0), 2);
-  const loop = (role: string): string => {
-    const figures = summary.eventLoops[role];
-    return figures === undefined ? '?' : `${fixed(100 * figures.utilization, 0)}% busy, stall ${fixed(figures.maxDelayMs, 0)} ms`;
-  };
-  return (
-    `cores: machine ${fixed(summary.machineCores, 2)}, server ${cores('server')} (main ${fixed(summary.mainThreadCores['server'] ?? Number.NaN, 2)}), ` +
-    `load generator ${cores('load generator')}; event loop: server ${loop('server')}, load generator ${loop('load generator')}` +
-    (summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)}` : '')
-  );
 };
 
 /** Sizes of the server's SQLite WAL files: they grow when checkpoints cannot catch up with the writes. */

@@ -79,3 +79,18 @@ export const resourceLine = (summary: Summary): string => {
         `over 250 ms ${count(syncs.slowerThanMs['250'] ?? 0)} (longest of the whole run so far ${fixed(syncs.maxMs, 0)} ms)`;
   return `CPU: ${parts.join(', ')}; machine busy ${fixed(summary.machineCores, 2)} of 2 cores, other work on the machine ${fixed(summary.foreignCores, 2)}${lag}${overflows}${loop}${syncLine}`;
 };
+
+/** The last interval's CPU and event loops, to see which side runs out first as the fleet grows. */
+export const intervalLine = (summary: Summary): string => {
+  const cores = (prefix: string): string =>
+    fixed(Object.entries(summary.cores).reduce((sum, [name, value]) => (name.startsWith(prefix) ? sum + value : sum), 0), 2);
+  const loop = (role: string): string => {
+    const figures = summary.eventLoops[role];
+    return figures === undefined ? '?' : `${fixed(100 * figures.utilization, 0)}% busy, stall ${fixed(figures.maxDelayMs, 0)} ms`;
+  };
+  return (
+    `cores: machine ${fixed(summary.machineCores, 2)}, server ${cores('server')} (main ${fixed(summary.mainThreadCores['server'] ?? Number.NaN, 2)}), ` +
+    `load generator ${cores('load generator')}; event loop: server ${loop('server')}, load generator ${loop('load generator')}` +
+    (summary.listenOverflows > 0 ? `; listen-queue overflows ${count(summary.listenOverflows)}` : '')
+  );
+};
