@@ -141,8 +141,9 @@ export const startFleetServer = async (harness: Harness, options: FleetOptions):
   const port = await freePort();
   const probeFile = path.join(harness.dir, 'event-loop.jsonl');
   const stores = { SQLITE_SYNCHRONOUS: options.synchronous, LOG_LEVEL: options.logLevel };
+  const profiled = options.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${harness.profileDir}`] } : {};
   const projector = options.projections === 'process'
-    ? spawnBackground({ script: 'src/projector.ts', env: benchEnvironment(harness.dataDir, stores), logFile: path.join(harness.dir, 'projector.log') })
+    ? spawnBackground({ script: 'src/projector.ts', env: benchEnvironment(harness.dataDir, stores), logFile: path.join(harness.dir, 'projector.log'), ...profiled })
     : undefined;
   if (projector) harness.monitor.watch('projector', projector.pid);
   const server = await spawnServer({
@@ -159,7 +160,7 @@ export const startFleetServer = async (harness: Harness, options: FleetOptions):
     logFile: path.join(harness.dir, 'server.log'),
     readyPath: '/health',
     preload: [path.join(import.meta.dirname, 'eventLoopProbe.ts')],
-    ...(options.profile ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${harness.profileDir}`] } : {}),
+    ...profiled,
     timeoutMs: 120_000,
   });
   harness.serverUrl = `http://127.0.0.1:${port}`;

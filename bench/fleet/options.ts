@@ -67,7 +67,8 @@ export const USAGE = `npm run bench:fleet -- [options]
   --request-task-concurrency  server REQUEST_TASK_CONCURRENCY (server default)
   --quiet-wait S              wait up to S s before each measurement for other work on this
                               machine to drop under 0.3 cores (30; 0: do not wait)
-  --profile                   run the server and the load generator with --cpu-prof and keep the profiles
+  --profile                   run the server, the load generator and a separate projector with
+                              --cpu-prof and keep the profiles (a projection thread's is lost at exit)
   --keep                      keep the temporary data directory
 `;
 

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_MESSAGE_SIZE, actionId, runDisplayName, type ActionDocument } from '../../src/projections/actions/actionDocument.js';
-import { ACTIONS, actionsProjection } from '../../src/projections/actions/actionsProjection.js';
+import { ACTION_RUNS, ACTION_TASKS, ACTIONS, actionsProjection } from '../../src/projections/actions/actionsProjection.js';
 import { runEventActions } from '../../src/projections/actions/auditActions.js';
 import type { RecordedEvent } from '../../src/stores/events/port.js';
-import { docsOf, projectInMemory } from '../http/public/support/projectInMemory.js';
+import { toIso } from '../../src/domain/shared/time.js';
+import { sprtArgs } from '../domain/runs/fixtures.js';
+import { docOf, docsOf, projectInMemory } from '../http/public/support/projectInMemory.js';
 import { recordAll } from '../http/public/support/recordedEvents.js';
-import { buildScenario, RUN_FIXED, RUN_SPRT, RUN_SPSA } from '../http/public/support/runScenario.js';
+import { alice, bob, buildScenario, MINUTE, RUN_FIXED, RUN_SPRT, RUN_SPSA, runDriver, T0 } from '../http/public/support/runScenario.js';
 
 describe('actions read model (audit log)', () => {
   const scenario = buildScenario();
@@ -122,5 +124,38 @@ describe('actions read model (audit log)', () => {
       ['system_event', 'fishtest.system', 'stop fishtest@6543'],
     ]);
     expect(docs[1]?.message).toHaveLength(ACTION_MESSAGE_SIZE);
+  });
+
+  it('keeps one small document per active task, so an assignment costs the same however many tasks are active', () => {
+    const driver = runDriver(RUN_SPRT, sprtArgs(), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    const largestAfter = (workers: number): number => {
+      for (let n = 0; n < workers; n += 1) driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: alice(100 + n) } }, T0);
+      const read = projectInMemory([actionsProjection], recordAll(driver.events));
+      expect(docsOf(read, ACTION_TASKS)).toHaveLength(driver.run.activeTaskIds.length);
+      const bookkeeping = [...docsOf(read, ACTION_RUNS), ...docsOf(read, ACTION_TASKS)];
+      return Math.max(...bookkeeping.map((doc) => JSON.stringify({ ...doc, _position: 0 }).length));
+    };
+    const few = largestAfter(2);
+    expect(largestAfter(300)).toBeLessThanOrEqual(few + 8);
+  });
+
+  it("forgets a task's worker when the task stops, and every task's at a run-wide stop", () => {
+    const driver = runDriver(RUN_SPRT, sprtArgs(), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: alice(1) } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: bob(2) } }, T0);
+    driver.exec({ type: 'FailTask', data: { runId: RUN_SPRT, taskId: 0, message: 'gone' } }, T0 + MINUTE);
+    const beforeStop = projectInMemory([actionsProjection], recordAll(driver.events));
+    expect(docsOf(beforeStop, ACTION_TASKS).map((doc) => doc._id)).toEqual([`${RUN_SPRT}-1`]);
+
+    driver.exec({ type: 'StopRun', data: { runId: RUN_SPRT, by: 'owner', isApprover: true } }, T0 + 2 * MINUTE);
+    // Task 1 was active when the run stopped: an end of it the log would show later names nobody.
+    const late = { type: 'TaskDead' as const, data: { runId: RUN_SPRT, at: toIso(T0 + 3 * MINUTE), taskId: 1 } };
+    const read = projectInMemory([actionsProjection], recordAll([...driver.events, late]));
+    expect(docOf(read, ACTION_RUNS, RUN_SPRT)).toMatchObject({ generation: 1 });
+    const dead = (docsOf(read, ACTIONS) as ActionDocument[]).filter((entry) => entry.action === 'dead_task');
+    expect(dead).toEqual([expect.objectContaining({ task_id: 1, worker: '?', username: '?' })]);
+    expect(docsOf(read, ACTION_TASKS)).toEqual([]);
   });
 });

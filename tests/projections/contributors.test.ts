@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   CONTRIBUTOR_RUNS,
+  CONTRIBUTOR_TASKS,
   CONTRIBUTORS,
   CONTRIBUTORS_MONTHLY,
   contributorsProjection,
   cpuHoursOf,
   type ContributorDocument,
   type ContributorRunDocument,
+  type ContributorTaskDocument,
   type MonthlyContributorDocument,
 } from '../../src/projections/contributors/contributorsProjection.js';
 import { toIso } from '../../src/domain/shared/time.js';
-import { baseArgs } from '../domain/runs/fixtures.js';
+import { baseArgs, sprtArgs } from '../domain/runs/fixtures.js';
 import { docOf, docsOf, projectInMemory } from '../http/public/support/projectInMemory.js';
 import { recordAll } from '../http/public/support/recordedEvents.js';
-import { alice, buildScenario, MINUTE, pairsResults, runDriver, T0 } from '../http/public/support/runScenario.js';
+import { alice, bob, buildScenario, MINUTE, pairsResults, RUN_SPRT, runDriver, T0 } from '../http/public/support/runScenario.js';
 
 /** Expected wall time of one game, in seconds, as upstream estimates it. */
 const STC_GAME = (10 + 0.1 * 68) * 2 * 0.92;
@@ -66,6 +68,43 @@ describe('contributors read model', () => {
   });
 
   it('forgets the workers of a run once its tasks stop', () => {
-    for (const run of docsOf(state, CONTRIBUTOR_RUNS) as ContributorRunDocument[]) expect(run.workers).toEqual({});
+    const runs = new Map((docsOf(state, CONTRIBUTOR_RUNS) as ContributorRunDocument[]).map((run) => [run._id, run]));
+    for (const task of docsOf(state, CONTRIBUTOR_TASKS) as ContributorTaskDocument[]) {
+      // Left by a run-wide stop: from an older generation than its run's.
+      const run = runs.get(task._id.slice(0, task._id.lastIndexOf('-')));
+      expect(task.generation).toBeLessThan(run?.generation ?? 0);
+    }
+  });
+
+  it('keeps one small document per active task, so an assignment costs the same however many tasks are active', () => {
+    const driver = runDriver(RUN_SPRT, sprtArgs(), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    const largestAfter = (workers: number): number => {
+      for (let n = 0; n < workers; n += 1) driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: alice(100 + n) } }, T0);
+      const read = projectInMemory([contributorsProjection], recordAll(driver.events));
+      expect(docsOf(read, CONTRIBUTOR_TASKS)).toHaveLength(driver.run.activeTaskIds.length);
+      const bookkeeping = [...docsOf(read, CONTRIBUTOR_RUNS), ...docsOf(read, CONTRIBUTOR_TASKS)];
+      return Math.max(...bookkeeping.map((doc) => JSON.stringify({ ...doc, _position: 0 }).length));
+    };
+    const few = largestAfter(2);
+    expect(largestAfter(300)).toBeLessThanOrEqual(few + 8);
+  });
+
+  it("credits an update without worker info to its task's user only while the task is active", () => {
+    const driver = runDriver(RUN_SPRT, baseArgs({ username: 'owner' }), T0);
+    driver.exec({ type: 'ApproveRun', data: { runId: RUN_SPRT, by: 'approver1', isApprover: true } }, T0);
+    driver.exec({ type: 'AssignTask', data: { runId: RUN_SPRT, workerInfo: bob(2) } }, T0);
+    driver.exec({ type: 'UpdateTask', data: { runId: RUN_SPRT, taskId: 0, workerInfo: bob(2), stats: pairsResults(8) } }, T0 + MINUTE);
+    driver.exec({ type: 'UpdateTask', data: { runId: RUN_SPRT, taskId: 0, workerInfo: bob(2), stats: pairsResults(20) } }, T0 + 2 * MINUTE);
+    const reports = driver.events.filter((event) => event.type === 'TaskResultsReported');
+    expect(reports.filter((event) => event.data.workerInfo === undefined)).not.toHaveLength(0);
+    driver.exec({ type: 'StopRun', data: { runId: RUN_SPRT, by: 'owner', isApprover: true } }, T0 + 3 * MINUTE);
+    // A report the log would show after the run-wide stop no longer names the task's user.
+    const late = {
+      type: 'TaskResultsReported' as const,
+      data: { runId: RUN_SPRT, at: toIso(T0 + 4 * MINUTE), taskId: 0, stats: pairsResults(28), delta: pairsResults(8) },
+    };
+    const read = projectInMemory([contributorsProjection], recordAll([...driver.events, late]));
+    expect(docOf(read, CONTRIBUTORS, 'bob')).toMatchObject({ games: 40 });
   });
 });

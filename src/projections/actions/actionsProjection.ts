@@ -4,15 +4,33 @@ import { workerName } from '../../domain/shared/worker-info.js';
 import { USER_EVENT_TYPES, type UserEvent } from '../../domain/users/index.js';
 import type { RecordedEvent } from '../../stores/events/port.js';
 import { WORKER_STREAM_PREFIX } from '../../domain/workers/streams.js';
-import type { DocChange, DocKey, Projection } from '../projection.js';
-import { asRunEvent, RUN_STOPPING_TYPES, TASK_STOPPING_TYPES, withoutStoppedTasks } from '../runs/runEventFacts.js';
+import type { CurrentDoc, DocChange, DocKey, Projection } from '../projection.js';
+import {
+  asRunEvent,
+  generationAfter,
+  purgedTaskIds,
+  RUN_STOPPING_TYPES,
+  stopsOneTask,
+  TASK_STOPPING_TYPES,
+  taskDocId,
+} from '../runs/runEventFacts.js';
 import { actionId, type ActionDocument, type ActionFields } from './actionDocument.js';
 import { SYSTEM_EVENT_TYPES, SYSTEM_STREAM, type SystemEvent } from '../../domain/system/events.js';
-import { networkEventActions, runEventActions, systemEventActions, userEventActions, type ActionRunDocument } from './auditActions.js';
+import {
+  networkEventActions,
+  runEventActions,
+  systemEventActions,
+  userEventActions,
+  type ActionRunDocument,
+  type ActionTaskDocument,
+  type TaskWorker,
+} from './auditActions.js';
 
 export const ACTIONS = 'actions';
-/** Per run: branch, owner and the workers of its active tasks, which its audit entries name. */
+/** Per run: branch and owner, which its audit entries name. */
 export const ACTION_RUNS = 'actionRuns';
+/** Per active task: its worker, which the entries of the task's end name. */
+export const ACTION_TASKS = 'actionTasks';
 
 const RUN_TYPES = [
   'RunCreated',
@@ -66,26 +84,48 @@ const otherActions = (event: RecordedEvent): ActionFields[] => {
   return [];
 };
 
-const actionsOf = (event: RecordedEvent, run: ActionRunDocument | null): ActionFields[] => {
+const actionsOf = (event: RecordedEvent, run: ActionRunDocument | null, worker: TaskWorker | null): ActionFields[] => {
   const runEvent = asRunEvent(event);
-  return runEvent ? runEventActions(runEvent, run) : otherActions(event);
+  return runEvent ? runEventActions(runEvent, run, worker) : otherActions(event);
 };
 
 /** Upstream stamps an action with the time it is stored: here, the time the event was stored. */
 const unixSeconds = (event: RecordedEvent): number => Date.parse(event.metadata.serverTime) / 1000;
 
-/** The run's bookkeeping after the event: who works on which active task. */
-const nextRunDocument = (run: ActionRunDocument | null, event: RunEvent): ActionRunDocument | null => {
+/** The tasks whose documents the event writes: the one it assigns or stops, or those a purge sets aside. */
+const taskIdsOf = (event: RunEvent): number[] =>
+  event.type === 'TaskAssigned' || stopsOneTask(event) ? [event.data.taskId] : purgedTaskIds(event);
+
+const taskKey = (runId: string, taskId: number): DocKey => ({ collection: ACTION_TASKS, id: taskDocId(runId, taskId) });
+
+/** The worker of the task the event stops, while that task is still active. */
+const workerOf = (event: RunEvent, run: ActionRunDocument | null, current: CurrentDoc): TaskWorker | null => {
+  if (!stopsOneTask(event) || !run) return null;
+  const task = current(ACTION_TASKS, taskDocId(run._id, event.data.taskId)) as ActionTaskDocument | null;
+  return task && task.generation === run.generation ? { worker: task.worker, username: task.username } : null;
+};
+
+/** The run's and its tasks' bookkeeping after the event: who works on which active task. */
+const bookkeeping = (event: RunEvent, run: ActionRunDocument | null, current: CurrentDoc): DocChange[] => {
+  const { runId } = event.data;
   if (event.type === 'RunCreated') {
-    return { _id: event.data.runId, new_tag: event.data.args.new_tag, username: event.data.args.username, workers: {} };
+    const doc: ActionRunDocument = { _id: runId, new_tag: event.data.args.new_tag, username: event.data.args.username, generation: 0 };
+    return [{ collection: ACTION_RUNS, id: runId, doc }];
   }
-  if (!run) return null;
+  if (!run) return [];
   if (event.type === 'TaskAssigned') {
     const { taskId, workerInfo } = event.data;
-    return { ...run, workers: { ...run.workers, [String(taskId)]: { worker: workerName(workerInfo), username: workerInfo.username } } };
+    const id = taskDocId(runId, taskId);
+    const doc: ActionTaskDocument = { _id: id, worker: workerName(workerInfo), username: workerInfo.username, generation: run.generation };
+    return [{ collection: ACTION_TASKS, id, doc }];
   }
-  const workers = withoutStoppedTasks(run.workers, event);
-  return workers === run.workers ? run : { ...run, workers };
+  const changes: DocChange[] = taskIdsOf(event)
+    .map((taskId) => taskDocId(runId, taskId))
+    .filter((id) => current(ACTION_TASKS, id) !== null)
+    .map((id) => ({ collection: ACTION_TASKS, id, doc: null }));
+  const generation = generationAfter(run.generation, event);
+  if (generation !== run.generation) changes.push({ collection: ACTION_RUNS, id: runId, doc: { ...run, generation } });
+  return changes;
 };
 
 /**
@@ -94,32 +134,32 @@ const nextRunDocument = (run: ActionRunDocument | null, event: RunEvent): Action
  */
 export const actionsProjection: Projection = {
   name: 'actions',
-  version: 2,
+  version: 3,
   collections: {
     [ACTIONS]: {
       indexes: ['time', 'action', 'run_id', 'username'],
       textFields: ['action', 'username', 'worker', 'message', 'run', 'user', 'nn'],
     },
     [ACTION_RUNS]: { indexes: [] },
+    [ACTION_TASKS]: { indexes: [] },
   },
   eventTypes: [...RUN_TYPES, ...NETWORK_EVENT_TYPES, ...USER_EVENT_TYPES, ...WORKER_BLOCK_TYPES, ...SYSTEM_EVENT_TYPES],
   keys: (event) => {
-    const entries = actionsOf(event, null).map((_, index): DocKey => ({ collection: ACTIONS, id: actionId(event.position, index) }));
+    const entries = actionsOf(event, null, null).map((_, index): DocKey => ({ collection: ACTIONS, id: actionId(event.position, index) }));
     const run = asRunEvent(event);
-    return run ? [{ collection: ACTION_RUNS, id: run.data.runId }, ...entries] : entries;
+    if (!run) return entries;
+    const { runId } = run.data;
+    return [{ collection: ACTION_RUNS, id: runId }, ...taskIdsOf(run).map((taskId) => taskKey(runId, taskId)), ...entries];
   },
   project: (event, current) => {
     const runEvent = asRunEvent(event);
     const run = runEvent ? (current(ACTION_RUNS, runEvent.data.runId) as ActionRunDocument | null) : null;
+    const worker = runEvent ? workerOf(runEvent, run, current) : null;
     const time = unixSeconds(event);
-    const changes: DocChange[] = actionsOf(event, run).map((fields, index) => {
+    const changes: DocChange[] = actionsOf(event, run, worker).map((fields, index) => {
       const doc: ActionDocument = { _id: actionId(event.position, index), time, ...fields };
       return { collection: ACTIONS, id: doc._id, doc };
     });
-    if (runEvent) {
-      const next = nextRunDocument(run, runEvent);
-      if (next && next !== run) changes.push({ collection: ACTION_RUNS, id: next._id, doc: next });
-    }
-    return changes;
+    return runEvent ? [...changes, ...bookkeeping(runEvent, run, current)] : changes;
   },
 };

@@ -13,14 +13,25 @@ export interface TaskWorker {
 }
 
 /**
- * Per run, what its audit entries repeat: the branch (for the display name), the owner, and the
- * workers of its active tasks (failed, dead and crash_or_time entries name them; the events do not).
+ * Per run, what its audit entries repeat: the branch (for the display name) and the owner, with the
+ * run's count of run-wide stops (see `generationAfter`).
  */
 export interface ActionRunDocument extends Doc {
   _id: string;
   new_tag: string;
   username: string;
-  workers: Record<string, TaskWorker>;
+  generation: number;
+}
+
+/**
+ * Per active task (`<runId>-<taskId>`), its worker: failed, dead and crash_or_time entries name it
+ * and the events do not. One small document per task, so an assignment does not rewrite a list of
+ * every active task of the run.
+ */
+export interface ActionTaskDocument extends Doc, TaskWorker {
+  _id: string;
+  /** The run's generation when the task was assigned; an older one means a run-wide stop ended it. */
+  generation: number;
 }
 
 /** Stands in for a task's worker the log never saw assigned (not expected from the run domain). */
@@ -29,16 +40,20 @@ const UNKNOWN_WORKER: TaskWorker = { worker: '?', username: '?' };
 const purgeMode = (mode: 'auto' | 'manual'): string => (mode === 'auto' ? 'Auto purge' : 'Manual purge');
 
 /**
- * The audit entries of a run event (upstream's action names and fields, §e.2). How many entries
- * an event gives depends on the event alone, never on `run`, so their ids are known beforehand.
+ * The audit entries of a run event (upstream's action names and fields, §e.2), given the worker of
+ * the task it names, when it names one. How many entries an event gives depends on the event alone,
+ * never on the documents, so their ids are known beforehand.
  */
-export const runEventActions = (event: RunEvent, run: ActionRunDocument | null): ActionFields[] => {
+export const runEventActions = (
+  event: RunEvent,
+  run: Pick<ActionRunDocument, 'new_tag' | 'username'> | null,
+  taskWorker: TaskWorker | null = null,
+): ActionFields[] => {
   const runId = event.data.runId;
   const newTag = event.type === 'RunCreated' ? event.data.args.new_tag : (run?.new_tag ?? '');
   const target = { run_id: runId, run: runDisplayName(newTag, runId) };
-  const taskWorker = (taskId: number): TaskWorker => run?.workers[String(taskId)] ?? UNKNOWN_WORKER;
   const onTask = (taskId: number): Pick<ActionFields, 'username' | 'worker' | 'task_id' | 'run_id' | 'run'> => {
-    const { worker, username } = taskWorker(taskId);
+    const { worker, username } = taskWorker ?? UNKNOWN_WORKER;
     return { username, worker, ...target, task_id: taskId };
   };
   const crashOrTime = (taskId: number, message: string | undefined): ActionFields[] =>

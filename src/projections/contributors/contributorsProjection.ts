@@ -3,18 +3,23 @@ import { countGames } from '../../domain/shared/results.js';
 import { estimateGameDuration } from '../../domain/shared/time-control.js';
 import type { Doc } from '../../stores/documents/port.js';
 import type { RecordedEvent } from '../../stores/events/port.js';
-import type { DocChange, DocKey, Projection } from '../projection.js';
+import type { CurrentDoc, DocChange, DocKey, Projection } from '../projection.js';
 import {
   ACTIVE_TASK_EVENT_TYPES,
   asRunEvent,
   eventTime,
-  withoutStoppedTasks,
+  generationAfter,
+  purgedTaskIds,
+  stopsOneTask,
+  taskDocId,
 } from '../runs/runEventFacts.js';
 
 export const CONTRIBUTORS = 'contributors';
 export const CONTRIBUTORS_MONTHLY = 'contributorsMonthly';
-/** Per run: owner, time control, threads and the user behind each active task. */
+/** Per run: owner, time control and threads. */
 export const CONTRIBUTOR_RUNS = 'contributorRuns';
+/** Per active task: the user behind its worker. */
+export const CONTRIBUTOR_TASKS = 'contributorTasks';
 
 /** A user's totals (upstream `user_cache` / `top_month` fields, minus games_per_hour, which is live). */
 export interface ContributionTotals {
@@ -47,8 +52,16 @@ export interface ContributorRunDocument extends Doc {
   owner: string;
   tc: string;
   threads: number;
-  /** Task id → the worker's user, for active tasks only. */
-  workers: Record<string, string>;
+  /** The run's count of run-wide stops (see `generationAfter`). */
+  generation: number;
+}
+
+/** Per active task (`<runId>-<taskId>`): whose worker plays it, for the updates that do not repeat it. */
+export interface ContributorTaskDocument extends Doc {
+  _id: string;
+  username: string;
+  /** The run's generation when the task was assigned; an older one means a run-wide stop ended it. */
+  generation: number;
 }
 
 export const monthOf = (iso: string): string => new Date(iso).toISOString().slice(0, 7);
@@ -93,15 +106,31 @@ const addTo = <T extends ContributionTotals>(totals: T, add: Contribution): T =>
 };
 
 const runKey = (runId: string): DocKey => ({ collection: CONTRIBUTOR_RUNS, id: runId });
+const taskKey = (runId: string, taskId: number): DocKey => ({ collection: CONTRIBUTOR_TASKS, id: taskDocId(runId, taskId) });
 
-/** Whose contribution the event is, and in which month, when it credits anybody. */
-const creditedUser = (event: RunEvent, run: ContributorRunDocument | null): string | null => {
+/** An update that does not repeat its worker's info is credited to the user the assignment named. */
+const needsTaskUser = (event: RunEvent): event is Extract<RunEvent, { type: 'TaskResultsReported' }> =>
+  event.type === 'TaskResultsReported' && event.data.workerInfo === undefined;
+
+/** The user behind the task the update names, while that task is still active. */
+const taskUser = (event: RunEvent, read: CurrentDoc): string | null => {
+  if (!needsTaskUser(event)) return null;
+  const { runId, taskId } = event.data;
+  const run = read(CONTRIBUTOR_RUNS, runId) as ContributorRunDocument | null;
+  const task = read(CONTRIBUTOR_TASKS, taskDocId(runId, taskId)) as ContributorTaskDocument | null;
+  return run && task && task.generation === run.generation ? task.username : null;
+};
+
+/** Whose contribution the event is, when it credits anybody. */
+const creditedUser = (event: RunEvent, read: CurrentDoc): string | null => {
   if (event.type === 'RunCreated') return event.data.args.username;
-  if (event.type === 'TaskResultsReported') {
-    return event.data.workerInfo?.username ?? run?.workers[String(event.data.taskId)] ?? null;
-  }
+  if (event.type === 'TaskResultsReported') return event.data.workerInfo?.username ?? taskUser(event, read);
   return null;
 };
+
+/** The tasks whose documents the event writes: the one it assigns or stops, or those a purge sets aside. */
+const writtenTaskIds = (event: RunEvent): number[] =>
+  event.type === 'TaskAssigned' || stopsOneTask(event) ? [event.data.taskId] : purgedTaskIds(event);
 
 const userKeys = (username: string, at: string): DocKey[] => [
   { collection: CONTRIBUTORS, id: username },
@@ -114,17 +143,26 @@ const registeredUser = (event: RecordedEvent): string | null => {
   return typeof username === 'string' ? username : null;
 };
 
-const nextRun = (run: ContributorRunDocument | null, event: RunEvent): ContributorRunDocument | null => {
+/** The run's and its tasks' bookkeeping after the event: whose worker plays which active task. */
+const bookkeeping = (event: RunEvent, run: ContributorRunDocument | null, current: CurrentDoc): DocChange[] => {
+  const { runId } = event.data;
   if (event.type === 'RunCreated') {
     const { username, tc, threads } = event.data.args;
-    return { _id: event.data.runId, owner: username, tc, threads, workers: {} };
+    return [{ collection: CONTRIBUTOR_RUNS, id: runId, doc: { _id: runId, owner: username, tc, threads, generation: 0 } }];
   }
-  if (!run) return null;
+  if (!run) return [];
   if (event.type === 'TaskAssigned') {
-    return { ...run, workers: { ...run.workers, [String(event.data.taskId)]: event.data.workerInfo.username } };
+    const id = taskDocId(runId, event.data.taskId);
+    const doc: ContributorTaskDocument = { _id: id, username: event.data.workerInfo.username, generation: run.generation };
+    return [{ collection: CONTRIBUTOR_TASKS, id, doc }];
   }
-  const workers = withoutStoppedTasks(run.workers, event);
-  return workers === run.workers ? run : { ...run, workers };
+  const changes: DocChange[] = writtenTaskIds(event)
+    .map((taskId) => taskDocId(runId, taskId))
+    .filter((id) => current(CONTRIBUTOR_TASKS, id) !== null)
+    .map((id) => ({ collection: CONTRIBUTOR_TASKS, id, doc: null }));
+  const generation = generationAfter(run.generation, event);
+  if (generation !== run.generation) changes.push({ collection: CONTRIBUTOR_RUNS, id: runId, doc: { ...run, generation } });
+  return changes;
 };
 
 /**
@@ -134,7 +172,7 @@ const nextRun = (run: ContributorRunDocument | null, event: RunEvent): Contribut
  */
 export const contributorsProjection: Projection = {
   name: 'contributors',
-  version: 1,
+  version: 2,
   collections: {
     [CONTRIBUTORS]: {
       indexes: ['username', 'cpu_hours', 'games', 'tests', 'last_updated', 'contributed'],
@@ -145,21 +183,27 @@ export const contributorsProjection: Projection = {
       textFields: ['username'],
     },
     [CONTRIBUTOR_RUNS]: { indexes: [] },
+    [CONTRIBUTOR_TASKS]: { indexes: [] },
   },
   eventTypes: [...ACTIVE_TASK_EVENT_TYPES, 'UserRegistered'],
-  // The user credited with a task's games is known from the task's assignment, kept per run.
+  // An update without its worker's info is credited to the user its task's assignment named.
   lookups: (event) => {
     const run = asRunEvent(event);
-    return run?.type === 'TaskResultsReported' ? [runKey(run.data.runId)] : [];
+    return run && needsTaskUser(run) ? [runKey(run.data.runId), taskKey(run.data.runId, run.data.taskId)] : [];
   },
   keys: (event, lookup) => {
     const registered = registeredUser(event);
     if (registered !== null) return [{ collection: CONTRIBUTORS, id: registered }];
     const run = asRunEvent(event);
     if (!run) return [];
-    const runDoc = run.type === 'TaskResultsReported' ? (lookup(CONTRIBUTOR_RUNS, run.data.runId) as ContributorRunDocument | null) : null;
-    const user = creditedUser(run, runDoc);
-    return [runKey(run.data.runId), ...(user === null ? [] : userKeys(user, eventTime(event)))];
+    const { runId } = run.data;
+    const user = creditedUser(run, lookup);
+    return [
+      runKey(runId),
+      ...writtenTaskIds(run).map((taskId) => taskKey(runId, taskId)),
+      ...(needsTaskUser(run) ? [taskKey(runId, run.data.taskId)] : []),
+      ...(user === null ? [] : userKeys(user, eventTime(event))),
+    ];
   },
   project: (event, current) => {
     const registered = registeredUser(event);
@@ -175,7 +219,7 @@ export const contributorsProjection: Projection = {
     if (!run) return [];
     const runDoc = current(CONTRIBUTOR_RUNS, run.data.runId) as ContributorRunDocument | null;
     const changes: DocChange[] = [];
-    const user = creditedUser(run, runDoc);
+    const user = creditedUser(run, current);
     const at = eventTime(event);
     let contribution: Contribution | null = null;
     if (run.type === 'RunCreated') {
@@ -196,8 +240,6 @@ export const contributorsProjection: Projection = {
         doc: addTo(monthly ?? { _id: id, month, ...emptyTotals(user) }, contribution),
       });
     }
-    const next = nextRun(runDoc, run);
-    if (next && next !== runDoc) changes.push({ collection: CONTRIBUTOR_RUNS, id: next._id, doc: next });
-    return changes;
+    return [...changes, ...bookkeeping(run, runDoc, current)];
   },
 };

@@ -54,20 +54,12 @@ export const purgedTaskIds = (event: RunEvent): number[] =>
   event.type === 'RunPurged' ? event.data.badTasks.map((task) => task.taskId) : [];
 
 /**
- * A run's map of active tasks (keyed by task id) without the tasks the event stops: all of them,
- * one, or the purged ones. The same object when the event stops none of them.
+ * The run's count of run-wide stops after the event. Read models that keep one document per active
+ * task stamp it with the count at assignment: a run-wide stop cannot name each of those documents,
+ * so it retires them all by moving the count on.
  */
-export const withoutStoppedTasks = <T>(active: Readonly<Record<string, T>>, event: RunEvent): Readonly<Record<string, T>> => {
-  const stopped = stopsAllTasks(event)
-    ? Object.keys(active)
-    : stopsOneTask(event)
-      ? [String(event.data.taskId)]
-      : purgedTaskIds(event).map(String);
-  if (!stopped.some((taskId) => taskId in active)) return active;
-  const remaining = { ...active };
-  for (const taskId of stopped) delete remaining[taskId];
-  return remaining;
-};
+export const generationAfter = (generation: number, event: RunEvent): number =>
+  stopsAllTasks(event) ? generation + 1 : generation;
 
 /**
  * When the event happened: the domain time `at` of run events (the time the aggregate itself
