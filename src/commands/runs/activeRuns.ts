@@ -1,18 +1,23 @@
 import type { ActiveTaskRef, FleetView, WorkerRunHistory } from '../../domain/scheduling/fleet.js';
 import type { Run, RunState, TaskState } from '../../domain/runs/state.js';
 import type { EpochMs } from '../../domain/shared/time.js';
-import { shortWorkerName, workerName } from '../../domain/shared/worker-info.js';
+import { shortWorkerName, workerName, type WorkerInfo } from '../../domain/shared/worker-info.js';
+
+/*
+ * These maps hold an entry per worker of the fleet, so their entries are kept small: a plain
+ * array where a worker has a handful of values (most have one), and the task's own worker info
+ * rather than names derived from it, which only a refusal needs.
+ */
 
 interface Holder {
   readonly runId: string;
   readonly taskId: number;
-  readonly uniqueKey: string;
-  readonly workerName: string;
+  readonly workerInfo: WorkerInfo;
   readonly assignedAt: EpochMs;
 }
 
 interface History {
-  readonly runIds: Set<string>;
+  runIds: string[];
   lastRun?: string;
   lastAssignedAt: EpochMs;
 }
@@ -34,8 +39,6 @@ export interface ActiveRuns {
   pruneHistories(): void;
 }
 
-const holderKey = (runId: string, taskId: number): string => `${runId}/${taskId}`;
-
 export interface ActiveRunsOptions {
   /** A task stopped (completed, failed, dead, run finished...). */
   onTaskStopped?: (runId: string, taskId: number) => void;
@@ -43,21 +46,21 @@ export interface ActiveRunsOptions {
 
 export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns => {
   const runs = new Map<string, Run>();
-  const holders = new Map<string, Map<string, Holder>>();
+  const holders = new Map<string, Holder[]>();
   const connections = new Map<string, number>();
   const histories = new Map<string, History>();
 
+  const isHolderOf = (runId: string, taskId: number) => (holder: Holder): boolean =>
+    holder.runId === runId && holder.taskId === taskId;
+
   const addHolder = (run: Run, task: TaskState): void => {
     const shortName = shortWorkerName(task.workerInfo);
-    const held = holders.get(shortName) ?? new Map<string, Holder>();
-    held.set(holderKey(run.runId, task.taskId), {
-      runId: run.runId,
-      taskId: task.taskId,
-      uniqueKey: task.workerInfo.unique_key,
-      workerName: workerName(task.workerInfo),
-      assignedAt: task.assignedAt,
-    });
-    holders.set(shortName, held);
+    const holder: Holder = { runId: run.runId, taskId: task.taskId, workerInfo: task.workerInfo, assignedAt: task.assignedAt };
+    const held = holders.get(shortName);
+    const index = held?.findIndex(isHolderOf(run.runId, task.taskId)) ?? -1;
+    if (held === undefined) holders.set(shortName, [holder]);
+    else if (index >= 0) held[index] = holder;
+    else held.push(holder);
     const address = task.workerInfo.remote_addr;
     connections.set(address, (connections.get(address) ?? 0) + 1);
   };
@@ -65,7 +68,11 @@ export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns =>
   const removeHolder = (run: Run, task: TaskState): void => {
     const shortName = shortWorkerName(task.workerInfo);
     const held = holders.get(shortName);
-    if (held?.delete(holderKey(run.runId, task.taskId)) && held.size === 0) holders.delete(shortName);
+    const index = held?.findIndex(isHolderOf(run.runId, task.taskId)) ?? -1;
+    if (held !== undefined && index >= 0) {
+      held.splice(index, 1);
+      if (held.length === 0) holders.delete(shortName);
+    }
     const address = task.workerInfo.remote_addr;
     const count = (connections.get(address) ?? 0) - 1;
     if (count > 0) connections.set(address, count);
@@ -74,8 +81,8 @@ export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns =>
 
   const recordHistory = (run: Run, task: TaskState): void => {
     const shortName = shortWorkerName(task.workerInfo);
-    const history = histories.get(shortName) ?? { runIds: new Set<string>(), lastAssignedAt: -Infinity };
-    if (!run.finished) history.runIds.add(run.runId);
+    const history = histories.get(shortName) ?? { runIds: [], lastAssignedAt: -Infinity };
+    if (!run.finished && !history.runIds.includes(run.runId)) history.runIds.push(run.runId);
     if (task.assignedAt >= history.lastAssignedAt) {
       history.lastRun = run.runId;
       history.lastAssignedAt = task.assignedAt;
@@ -122,7 +129,7 @@ export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns =>
       return {
         activeTaskOf(shortName): ActiveTaskRef | undefined {
           let newest: Holder | undefined;
-          for (const holder of holders.get(shortName)?.values() ?? []) {
+          for (const holder of holders.get(shortName) ?? []) {
             if (newest === undefined || holder.assignedAt >= newest.assignedAt) newest = holder;
           }
           if (newest === undefined) return undefined;
@@ -130,8 +137,8 @@ export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns =>
           return {
             runId: newest.runId,
             taskId: newest.taskId,
-            uniqueKey: newest.uniqueKey,
-            workerName: newest.workerName,
+            uniqueKey: newest.workerInfo.unique_key,
+            workerName: workerName(newest.workerInfo),
             lastSeen: Math.max(lastUpdated, lastBeat(newest.runId, newest.taskId) ?? -Infinity),
           };
         },
@@ -141,8 +148,8 @@ export const createActiveRuns = (options: ActiveRunsOptions = {}): ActiveRuns =>
     },
     pruneHistories() {
       for (const [shortName, history] of histories) {
-        for (const runId of history.runIds) if (!runs.has(runId)) history.runIds.delete(runId);
-        if (history.runIds.size === 0 && (history.lastRun === undefined || !runs.has(history.lastRun))) histories.delete(shortName);
+        history.runIds = history.runIds.filter((runId) => runs.has(runId));
+        if (history.runIds.length === 0 && (history.lastRun === undefined || !runs.has(history.lastRun))) histories.delete(shortName);
       }
     },
   };

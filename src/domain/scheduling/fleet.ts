@@ -14,8 +14,8 @@ export interface ActiveTaskRef {
 }
 
 export interface WorkerRunHistory {
-  /** Unfinished runs this worker had tasks of (it has their binaries). */
-  readonly runIds: ReadonlySet<string>;
+  /** Unfinished runs this worker had tasks of (it has their binaries): a handful. */
+  readonly runIds: readonly string[];
   readonly lastRun?: string;
 }
 
@@ -36,12 +36,12 @@ export interface FleetView {
 export const fleetFromRuns = (runs: Iterable<Run>, lastBeatAt?: (runId: string, taskId: number) => EpochMs | undefined): FleetView => {
   const active = new Map<string, ActiveTaskRef & { assignedAt: EpochMs }>();
   const connections = new Map<string, number>();
-  const history = new Map<string, { runIds: Set<string>; lastRun?: string; lastAssignedAt: EpochMs }>();
+  const history = new Map<string, { runIds: string[]; lastRun?: string; lastAssignedAt: EpochMs }>();
   for (const run of runs) {
     for (const task of run.tasks) {
       const shortName = shortWorkerName(task.workerInfo);
-      const known = history.get(shortName) ?? { runIds: new Set<string>(), lastAssignedAt: -Infinity };
-      if (!run.finished) known.runIds.add(run.runId);
+      const known = history.get(shortName) ?? { runIds: [], lastAssignedAt: -Infinity };
+      if (!run.finished && !known.runIds.includes(run.runId)) known.runIds.push(run.runId);
       if (task.assignedAt >= known.lastAssignedAt) {
         known.lastRun = run.runId;
         known.lastAssignedAt = task.assignedAt;

@@ -115,7 +115,7 @@ export const requestTask = (request: TaskRequest): TaskRequestOutcome => {
     if (remainingGames(run) <= 0) return false;
     if (memoryNeeded(args, maxThreads) > worker.max_memory) return false;
     // Near its GitHub API limit, a worker only gets runs it already has the binaries of.
-    if (worker.near_github_api_limit && !(history?.runIds.has(run.runId) ?? false)) return false;
+    if (worker.near_github_api_limit && !(history?.runIds.includes(run.runId) ?? false)) return false;
     if (args.spsa !== undefined && !spsaAcceptsMoreCores(args.spsa, run.cores)) return false;
     return args.compiler === undefined || args.compiler === worker.compiler;
   };

@@ -1,4 +1,5 @@
 import type { Compiler } from './constants.js';
+import { createInterner } from './interner.js';
 
 /**
  * What a worker says about itself (`worker_info_schema_api`, 16 keys, wire names), plus what
@@ -28,27 +29,30 @@ export interface WorkerInfo {
 /** What the worker sends: WorkerInfo without the two fields the server adds. */
 export type ReportedWorkerInfo = Omit<WorkerInfo, 'remote_addr' | 'country_code'>;
 
+const shared = createInterner();
+
 /**
  * The stored worker info, written out field by field. `{ ...reported, remote_addr, country_code }`
  * would be shorter, but on this V8 an object spread followed by new keys gives every result a
  * hidden class of its own: one per active task, each with its own descriptors in the old
- * generation, and every read of a task's worker info a megamorphic lookup.
+ * generation, and every read of a task's worker info a megamorphic lookup. The fields most workers
+ * report alike are shared between them (see `createInterner`).
  */
 export const storedWorkerInfo = (reported: ReportedWorkerInfo, remoteAddr: string, countryCode: string): WorkerInfo => ({
-  uname: reported.uname,
-  architecture: reported.architecture,
+  uname: shared.string(reported.uname),
+  architecture: shared.tuple(reported.architecture),
   concurrency: reported.concurrency,
   max_memory: reported.max_memory,
   min_threads: reported.min_threads,
   username: reported.username,
   version: reported.version,
-  python_version: reported.python_version,
-  gcc_version: reported.gcc_version,
+  python_version: shared.tuple(reported.python_version),
+  gcc_version: shared.tuple(reported.gcc_version),
   compiler: reported.compiler,
   unique_key: reported.unique_key,
   modified: reported.modified,
-  worker_arch: reported.worker_arch,
-  ARCH: reported.ARCH,
+  worker_arch: shared.string(reported.worker_arch),
+  ARCH: shared.string(reported.ARCH),
   nps: reported.nps,
   near_github_api_limit: reported.near_github_api_limit,
   remote_addr: remoteAddr,

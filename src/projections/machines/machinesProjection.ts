@@ -80,6 +80,8 @@ export const machinesProjection: Projection = {
     }
     if (run.type === 'RunPurged') return [runKey(runId), ...purgedTaskIds(run).map((taskId) => machineKey(runId, taskId))];
     if (run.type === 'RunCreated') return [runKey(runId)];
+    // An update changes its machine alone; the run's document is for assignments and stops.
+    if (run.type === 'TaskResultsReported') return [machineKey(runId, run.data.taskId)];
     return [runKey(runId), machineKey(runId, (run.data as { taskId: number }).taskId)];
   },
   project: (event, current) => {
@@ -90,6 +92,21 @@ export const machinesProjection: Projection = {
       const { new_tag, tc, threads } = run.data.args;
       const meta: MachineRunDocument = { _id: runId, new_tag, tc, threads, active_task_ids: [] };
       return [{ collection: MACHINE_RUNS, id: runId, doc: meta }];
+    }
+    if (run.type === 'TaskResultsReported') {
+      const { taskId, workerInfo } = run.data;
+      const machine = current(MACHINES, taskDocId(runId, taskId)) as MachineDocument | null;
+      if (!machine) return [];
+      const updated: MachineDocument = workerInfo
+        ? {
+            ...machine,
+            last_updated: at,
+            worker_name: workerName(workerInfo),
+            nps: workerInfo.nps,
+            worker_info: publicWorkerInfo(workerInfo),
+          }
+        : { ...machine, last_updated: at };
+      return [{ collection: MACHINES, id: machine._id, doc: updated }];
     }
     const meta = current(MACHINE_RUNS, runId) as MachineRunDocument | null;
     if (!meta) return [];
@@ -125,21 +142,6 @@ export const machinesProjection: Projection = {
       changes.push({ collection: MACHINES, id: machine._id, doc: machine });
       if (!meta.active_task_ids.includes(taskId)) {
         changes.push({ collection: MACHINE_RUNS, id: runId, doc: { ...meta, active_task_ids: [...meta.active_task_ids, taskId] } });
-      }
-    } else if (run.type === 'TaskResultsReported') {
-      const { taskId, workerInfo } = run.data;
-      const machine = current(MACHINES, taskDocId(runId, taskId)) as MachineDocument | null;
-      if (machine) {
-        const updated: MachineDocument = workerInfo
-          ? {
-              ...machine,
-              last_updated: at,
-              worker_name: workerName(workerInfo),
-              nps: workerInfo.nps,
-              worker_info: publicWorkerInfo(workerInfo),
-            }
-          : { ...machine, last_updated: at };
-        changes.push({ collection: MACHINES, id: machine._id, doc: updated });
       }
     } else if (stopsOneTask(run)) {
       remove([run.data.taskId]);

@@ -35,6 +35,14 @@ const TASK_EVENTS = [
   'RunPurged',
 ] as const satisfies readonly RunEventType[];
 
+/** Events that change one task's document only, never the run's task list: most of the log. */
+const TASK_ONLY: ReadonlySet<string> = new Set<RunEventType>([
+  'TaskResultsReported',
+  'SpsaStepIssued',
+  'SpsaResultsApplied',
+  'SpsaResultsDiscarded',
+]);
+
 const metaKey = (runId: string): DocKey => ({ collection: TASK_RUNS, id: runId });
 const taskKey = (runId: string, taskId: number): DocKey => ({ collection: TASKS, id: taskDocId(runId, taskId) });
 
@@ -70,17 +78,33 @@ export const tasksProjection: Projection = {
     if (!run) return [];
     const { runId } = run.data;
     const meta = stopsAllTasks(run) ? (lookup(TASK_RUNS, runId) as TaskRunDocument | null) : null;
-    return [metaKey(runId), ...taskIdsOf(run, meta).map((taskId) => taskKey(runId, taskId))];
+    const tasks = taskIdsOf(run, meta).map((taskId) => taskKey(runId, taskId));
+    return TASK_ONLY.has(run.type) ? tasks : [metaKey(runId), ...tasks];
   },
   project: (event, current) => {
     const run = asRunEvent(event);
     if (!run) return [];
     const { runId, at } = run.data;
+    const taskOf = (taskId: number): TaskDocument | null =>
+      current(TASKS, taskDocId(runId, taskId)) as TaskDocument | null;
+    const written = (task: TaskDocument | null): DocChange[] => (task ? [{ collection: TASKS, id: task._id, doc: task }] : []);
+
+    if (run.type === 'TaskResultsReported') {
+      const task = taskOf(run.data.taskId);
+      return written(task && reportedTask(task, run.data.stats, at, run.data.workerInfo));
+    }
+    if (run.type === 'SpsaStepIssued') {
+      const task = taskOf(run.data.taskId);
+      return written(task && withSpsaStep(task, run.data.iter, run.data.flips));
+    }
+    if (run.type === 'SpsaResultsApplied' || run.type === 'SpsaResultsDiscarded') {
+      const task = taskOf(run.data.taskId);
+      return written(task?.spsa_params ? withoutSpsaStep(task) : null);
+    }
+
     const stored = current(TASK_RUNS, runId) as TaskRunDocument | null;
     let meta = stored ?? emptyTaskRun(runId);
     const changes: DocChange[] = [];
-    const taskOf = (taskId: number): TaskDocument | null =>
-      current(TASKS, taskDocId(runId, taskId)) as TaskDocument | null;
     const write = (task: TaskDocument): void => {
       changes.push({ collection: TASKS, id: task._id, doc: task });
     };
@@ -93,15 +117,6 @@ export const tasksProjection: Projection = {
       if (!meta.active_task_ids.includes(run.data.taskId)) {
         meta = { ...meta, active_task_ids: [...meta.active_task_ids, run.data.taskId] };
       }
-    } else if (run.type === 'TaskResultsReported') {
-      const task = taskOf(run.data.taskId);
-      if (task) write(reportedTask(task, run.data.stats, at, run.data.workerInfo));
-    } else if (run.type === 'SpsaStepIssued') {
-      const task = taskOf(run.data.taskId);
-      if (task) write(withSpsaStep(task, run.data.iter, run.data.flips));
-    } else if (run.type === 'SpsaResultsApplied' || run.type === 'SpsaResultsDiscarded') {
-      const task = taskOf(run.data.taskId);
-      if (task?.spsa_params) write(withoutSpsaStep(task));
     } else if (stopsOneTask(run) || stopsAllTasks(run)) {
       for (const taskId of taskIdsOf(run, stored)) {
         const task = taskOf(taskId);

@@ -44,4 +44,15 @@ describe('storedWorkerInfo', () => {
     const spread = Array.from({ length: 200 }, (_, n) => ({ ...reported(n), remote_addr: `10.0.0.${n % 250}`, country_code: '?' }));
     expect(spread.slice(1).every((info) => haveSameMap(spread[0]!, info))).toBe(false);
   });
+
+  it('shares the version and architecture lists that workers report alike', () => {
+    const [a, b] = [storedWorkerInfo(reported(1), '10.0.0.1', 'NL'), storedWorkerInfo(reported(2), '10.0.0.2', 'NL')];
+    expect(a.python_version).toBe(b.python_version);
+    expect(a.gcc_version).toBe(b.gcc_version);
+    expect(a.architecture).toBe(b.architecture);
+    const other = storedWorkerInfo({ ...reported(3), gcc_version: [13, 1, 0] }, '10.0.0.3', 'NL');
+    expect(other.gcc_version).toEqual([13, 1, 0]);
+    expect(other.python_version).toBe(a.python_version);
+  });
 });
+
