@@ -7,8 +7,8 @@ import { WORKER_STREAM_PREFIX } from '../../domain/workers/streams.js';
 import type { CurrentDoc, DocChange, DocKey, Projection } from '../projection.js';
 import {
   asRunEvent,
-  generationAfter,
-  purgedTaskIds,
+  endedTaskChanges,
+  ownTaskIdsOf,
   RUN_STOPPING_TYPES,
   stopsOneTask,
   TASK_STOPPING_TYPES,
@@ -92,10 +92,6 @@ const actionsOf = (event: RecordedEvent, run: ActionRunDocument | null, worker: 
 /** Upstream stamps an action with the time it is stored: here, the time the event was stored. */
 const unixSeconds = (event: RecordedEvent): number => Date.parse(event.metadata.serverTime) / 1000;
 
-/** The tasks whose documents the event writes: the one it assigns or stops, or those a purge sets aside. */
-const taskIdsOf = (event: RunEvent): number[] =>
-  event.type === 'TaskAssigned' || stopsOneTask(event) ? [event.data.taskId] : purgedTaskIds(event);
-
 const taskKey = (runId: string, taskId: number): DocKey => ({ collection: ACTION_TASKS, id: taskDocId(runId, taskId) });
 
 /** The worker of the task the event stops, while that task is still active. */
@@ -119,13 +115,7 @@ const bookkeeping = (event: RunEvent, run: ActionRunDocument | null, current: Cu
     const doc: ActionTaskDocument = { _id: id, worker: workerName(workerInfo), username: workerInfo.username, generation: run.generation };
     return [{ collection: ACTION_TASKS, id, doc }];
   }
-  const changes: DocChange[] = taskIdsOf(event)
-    .map((taskId) => taskDocId(runId, taskId))
-    .filter((id) => current(ACTION_TASKS, id) !== null)
-    .map((id) => ({ collection: ACTION_TASKS, id, doc: null }));
-  const generation = generationAfter(run.generation, event);
-  if (generation !== run.generation) changes.push({ collection: ACTION_RUNS, id: runId, doc: { ...run, generation } });
-  return changes;
+  return endedTaskChanges(event, run, { runs: ACTION_RUNS, tasks: ACTION_TASKS }, current);
 };
 
 /**
@@ -149,7 +139,7 @@ export const actionsProjection: Projection = {
     const run = asRunEvent(event);
     if (!run) return entries;
     const { runId } = run.data;
-    return [{ collection: ACTION_RUNS, id: runId }, ...taskIdsOf(run).map((taskId) => taskKey(runId, taskId)), ...entries];
+    return [{ collection: ACTION_RUNS, id: runId }, ...ownTaskIdsOf(run).map((taskId) => taskKey(runId, taskId)), ...entries];
   },
   project: (event, current) => {
     const runEvent = asRunEvent(event);

@@ -8,9 +8,8 @@ import {
   ACTIVE_TASK_EVENT_TYPES,
   asRunEvent,
   eventTime,
-  generationAfter,
-  purgedTaskIds,
-  stopsOneTask,
+  endedTaskChanges,
+  ownTaskIdsOf,
   taskDocId,
 } from '../runs/runEventFacts.js';
 
@@ -128,10 +127,6 @@ const creditedUser = (event: RunEvent, read: CurrentDoc): string | null => {
   return null;
 };
 
-/** The tasks whose documents the event writes: the one it assigns or stops, or those a purge sets aside. */
-const writtenTaskIds = (event: RunEvent): number[] =>
-  event.type === 'TaskAssigned' || stopsOneTask(event) ? [event.data.taskId] : purgedTaskIds(event);
-
 const userKeys = (username: string, at: string): DocKey[] => [
   { collection: CONTRIBUTORS, id: username },
   { collection: CONTRIBUTORS_MONTHLY, id: monthlyId(monthOf(at), username) },
@@ -156,13 +151,7 @@ const bookkeeping = (event: RunEvent, run: ContributorRunDocument | null, curren
     const doc: ContributorTaskDocument = { _id: id, username: event.data.workerInfo.username, generation: run.generation };
     return [{ collection: CONTRIBUTOR_TASKS, id, doc }];
   }
-  const changes: DocChange[] = writtenTaskIds(event)
-    .map((taskId) => taskDocId(runId, taskId))
-    .filter((id) => current(CONTRIBUTOR_TASKS, id) !== null)
-    .map((id) => ({ collection: CONTRIBUTOR_TASKS, id, doc: null }));
-  const generation = generationAfter(run.generation, event);
-  if (generation !== run.generation) changes.push({ collection: CONTRIBUTOR_RUNS, id: runId, doc: { ...run, generation } });
-  return changes;
+  return endedTaskChanges(event, run, { runs: CONTRIBUTOR_RUNS, tasks: CONTRIBUTOR_TASKS }, current);
 };
 
 /**
@@ -200,7 +189,7 @@ export const contributorsProjection: Projection = {
     const user = creditedUser(run, lookup);
     return [
       runKey(runId),
-      ...writtenTaskIds(run).map((taskId) => taskKey(runId, taskId)),
+      ...ownTaskIdsOf(run).map((taskId) => taskKey(runId, taskId)),
       ...(needsTaskUser(run) ? [taskKey(runId, run.data.taskId)] : []),
       ...(user === null ? [] : userKeys(user, eventTime(event))),
     ];

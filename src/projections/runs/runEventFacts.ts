@@ -1,4 +1,6 @@
 import type { RecordedEvent } from '../../stores/events/port.js';
+import type { Doc } from '../../stores/documents/port.js';
+import type { CurrentDoc, DocChange } from '../projection.js';
 import { RUN_EVENT_TYPES, type RunEvent, type RunEventType } from '../../domain/runs/events.js';
 
 /*
@@ -60,6 +62,29 @@ export const purgedTaskIds = (event: RunEvent): number[] =>
  */
 export const generationAfter = (generation: number, event: RunEvent): number =>
   stopsAllTasks(event) ? generation + 1 : generation;
+
+/** The tasks whose per-task documents the event writes: the one it assigns or stops, or those a purge sets aside. */
+export const ownTaskIdsOf = (event: RunEvent): number[] =>
+  event.type === 'TaskAssigned' || stopsOneTask(event) ? [event.data.taskId] : purgedTaskIds(event);
+
+/**
+ * What the end of tasks changes in a read model with one document per active task: the documents
+ * of the tasks the event stops or purges go, and a run-wide stop moves the run's generation on.
+ */
+export const endedTaskChanges = <R extends Doc & { _id: string; generation: number }>(
+  event: RunEvent,
+  run: R,
+  collections: { runs: string; tasks: string },
+  current: CurrentDoc,
+): DocChange[] => {
+  const changes: DocChange[] = ownTaskIdsOf(event)
+    .map((taskId) => taskDocId(run._id, taskId))
+    .filter((id) => current(collections.tasks, id) !== null)
+    .map((id) => ({ collection: collections.tasks, id, doc: null }));
+  const generation = generationAfter(run.generation, event);
+  if (generation !== run.generation) changes.push({ collection: collections.runs, id: run._id, doc: { ...run, generation } });
+  return changes;
+};
 
 /**
  * When the event happened: the domain time `at` of run events (the time the aggregate itself
