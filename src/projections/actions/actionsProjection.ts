@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../../stores/events/port.js';
 import { WORKER_STREAM_PREFIX } from '../../domain/workers/streams.js';
 import type { CurrentDoc, DocChange, DocKey, Projection } from '../projection.js';
 import {
+  activeTaskDoc,
   asRunEvent,
   endedTaskChanges,
   ownTaskIdsOf,
@@ -96,9 +97,9 @@ const taskKey = (runId: string, taskId: number): DocKey => ({ collection: ACTION
 
 /** The worker of the task the event stops, while that task is still active. */
 const workerOf = (event: RunEvent, run: ActionRunDocument | null, current: CurrentDoc): TaskWorker | null => {
-  if (!stopsOneTask(event) || !run) return null;
-  const task = current(ACTION_TASKS, taskDocId(run._id, event.data.taskId)) as ActionTaskDocument | null;
-  return task && task.generation === run.generation ? { worker: task.worker, username: task.username } : null;
+  if (!stopsOneTask(event)) return null;
+  const task = activeTaskDoc<ActionTaskDocument>(run, ACTION_TASKS, event.data.taskId, current);
+  return task && { worker: task.worker, username: task.username };
 };
 
 /** The run's and its tasks' bookkeeping after the event: who works on which active task. */

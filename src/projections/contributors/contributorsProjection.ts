@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../../stores/events/port.js';
 import type { CurrentDoc, DocChange, DocKey, Projection } from '../projection.js';
 import {
   ACTIVE_TASK_EVENT_TYPES,
+  activeTaskDoc,
   asRunEvent,
   eventTime,
   endedTaskChanges,
@@ -114,10 +115,8 @@ const needsTaskUser = (event: RunEvent): event is Extract<RunEvent, { type: 'Tas
 /** The user behind the task the update names, while that task is still active. */
 const taskUser = (event: RunEvent, read: CurrentDoc): string | null => {
   if (!needsTaskUser(event)) return null;
-  const { runId, taskId } = event.data;
-  const run = read(CONTRIBUTOR_RUNS, runId) as ContributorRunDocument | null;
-  const task = read(CONTRIBUTOR_TASKS, taskDocId(runId, taskId)) as ContributorTaskDocument | null;
-  return run && task && task.generation === run.generation ? task.username : null;
+  const run = read(CONTRIBUTOR_RUNS, event.data.runId) as ContributorRunDocument | null;
+  return activeTaskDoc<ContributorTaskDocument>(run, CONTRIBUTOR_TASKS, event.data.taskId, read)?.username ?? null;
 };
 
 /** Whose contribution the event is, when it credits anybody. */
@@ -190,7 +189,6 @@ export const contributorsProjection: Projection = {
     return [
       runKey(runId),
       ...ownTaskIdsOf(run).map((taskId) => taskKey(runId, taskId)),
-      ...(needsTaskUser(run) ? [taskKey(runId, run.data.taskId)] : []),
       ...(user === null ? [] : userKeys(user, eventTime(event))),
     ];
   },

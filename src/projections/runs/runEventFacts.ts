@@ -67,6 +67,18 @@ export const generationAfter = (generation: number, event: RunEvent): number =>
 export const ownTaskIdsOf = (event: RunEvent): number[] =>
   event.type === 'TaskAssigned' || stopsOneTask(event) ? [event.data.taskId] : purgedTaskIds(event);
 
+/** A task's per-task document while the task is active: one from before a run-wide stop is not. */
+export const activeTaskDoc = <T extends Doc & { generation: number }>(
+  run: { _id: string; generation: number } | null,
+  collection: string,
+  taskId: number,
+  current: CurrentDoc,
+): T | null => {
+  if (!run) return null;
+  const task = current(collection, taskDocId(run._id, taskId)) as T | null;
+  return task && task.generation === run.generation ? task : null;
+};
+
 /**
  * What the end of tasks changes in a read model with one document per active task: the documents
  * of the tasks the event stops or purges go, and a run-wide stop moves the run's generation on.
